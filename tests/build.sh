@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the kselftests: every tests/<component>/*_test.c becomes the static
+# binary $OUT/tests/bin/<component>[-<name>] (static, because the testbed's
+# initramfs carries no libc of its own for them). The harness headers come
+# from the pinned linux-source, never from this repository.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${XPV_CACHE:-$top/.cache}
+out=${OUT:-$top/out}/tests/bin
+harness=$cache/linux-source/tools/testing/selftests
+[ -e "$harness/kselftest_harness.h" ] || "$top/scripts/setup.sh"
+mkdir -p "$out"
+CFLAGS="-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE -static -pthread"
+n=0
+for src in "$top"/tests/*/*_test.c; do
+	[ -e "$src" ] || continue
+	comp=$(basename "$(dirname "$src")")
+	name=$(basename "$src" _test.c)
+	[ "$name" = "$comp" ] || name=$comp-$name
+	bin=$out/$name
+	if [ ! "$bin" -nt "$src" ] || [ "$top/tests/lib/xpv_test.h" -nt "$bin" ]; then
+		echo "  CC      tests/$comp/$(basename "$src")"
+		# shellcheck disable=SC2086
+		gcc $CFLAGS -I"$harness" -I"$top/tests/lib" -o "$bin" "$src"
+	fi
+	n=$((n + 1))
+done
+echo "tests: $n kselftest binaries in $out"

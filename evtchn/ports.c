@@ -23,22 +23,30 @@
  *     never see a freed binding or ring (XSA-331). No lock of ours is held
  *     that the core or an IRQ handler could want (XSA-441).
  *
- * No per-file or per-user limit on bound ports: the in-tree driver has none,
- * and xenstored legitimately binds one port per domain for the host's whole
- * life. The bound is Xen's per-domain event-channel limit; the memory of a
- * port (binding, IRQ descriptor, ring slot) is small and the device is only
- * open to root (mode 0600).
+ * The in-tree driver has no per-file limit on bound ports, and xenstored
+ * legitimately binds one port per domain for the host's whole life, so by
+ * default neither do we: Xen's per-domain event-channel limit bounds it, and
+ * the device is only open to root. An administrator who runs less trusted
+ * event-channel users (a deprivileged device model) can cap each open file
+ * with max_user_ports; a bind beyond the cap fails with -ENOSPC, before Xen
+ * is asked for anything.
  */
 #include "evtchn.h"
 
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/lockdep.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 
 #include <xen/events.h>
 
 #include <asm/xen/hypercall.h>
+
+static unsigned int max_user_ports;
+module_param(max_user_ports, uint, 0644);
+MODULE_PARM_DESC(max_user_ports,
+		 "Most ports one open file may bind (0: no limit, as in-tree)");
 
 static irqreturn_t evtchn_port_interrupt(int irq, void *dev_id)
 {
@@ -134,13 +142,17 @@ static void evtchn_release_irq(struct evtchn_binding *b)
  * @u: the file; bind_lock held
  * @req: filled in; pass to evtchn_bind_finish() or evtchn_bind_cancel()
  *
- * Return: 0, or -ENOMEM.
+ * Return: 0, -ENOSPC if the file has max_user_ports bound, or -ENOMEM.
  */
 int evtchn_bind_prepare(struct evtchn_user *u, struct evtchn_bind_request *req)
 {
+	unsigned int max = READ_ONCE(max_user_ports);
 	int rc;
 
 	lockdep_assert_held(&u->bind_lock);
+
+	if (max && u->nr_ports >= max)
+		return -ENOSPC;
 
 	req->binding = kzalloc(sizeof(*req->binding), GFP_KERNEL);
 	if (!req->binding)

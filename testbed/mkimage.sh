@@ -13,7 +13,8 @@
 # module xpv has built into lib/modules/KVER/updates/ (where DKMS puts them)
 # and deletes the in-tree file of the same name, so that nothing but ours can
 # be loaded; a component xpv has not written yet stays in-tree and is listed
-# in /xpv/manifest as such.
+# in /xpv/manifest as such. XPV_MODULES (module names) limits which of ours
+# are installed.
 set -euo pipefail
 
 kver=$1 drivers=$2 outdir=$(realpath -m "$3")
@@ -31,7 +32,7 @@ case $drivers in intree|xpv) ;; *) echo "mkimage: DRIVERS must be intree or xpv"
 
 # Modules each role loads (the closure of their dependencies is added).
 dom0_mods="xen-evtchn xen-privcmd xen-gntdev xen-gntalloc xenfs xen-blkback xen-netback loop bridge"
-domU_mods="xen-blkfront xen-netfront"
+domU_mods="xen-blkfront xen-netfront xen-evtchn"
 
 work=$outdir/work
 rm -rf "$work"
@@ -47,6 +48,8 @@ if [ "$drivers" = xpv ]; then
 	for ko in "$xpvbuild"/*/*.ko; do
 		[ -e "$ko" ] || continue
 		name=$(basename "$ko" .ko)
+		# XPV_MODULES="xen-evtchn ...": only these of ours (bisecting).
+		case " ${XPV_MODULES:-$name} " in *" $name "*) ;; *) continue ;; esac
 		find "$modroot/lib/modules/$kver/kernel" \
 			\( -name "$name.ko" -o -name "$name.ko.xz" -o -name "$name.ko.zst" \) -delete
 		cp "$ko" "$modroot/lib/modules/$kver/updates/xpv/"
@@ -93,8 +96,9 @@ add_elf() {
 			mkdir -p "$root$(dirname "$f")"
 			cp -L "$f" "$root$f"
 		fi
-		LD_LIBRARY_PATH=$(find "$root" -name 'lib*.so*' -printf '%h\n' | sort -u | paste -sd:) \
-			ldd "$root$f" 2>/dev/null | awk '/=>/ { print $3 } /^\t\/lib/ { print $1 }' |
+		# (ldd fails on static binaries: they need nothing)
+		{ LD_LIBRARY_PATH=$(find "$root" -name 'lib*.so*' -printf '%h\n' | sort -u | paste -sd:) \
+			ldd "$root$f" 2>/dev/null || true; } | awk '/=>/ { print $3 } /^\t\/lib/ { print $1 }' |
 		while read -r lib; do
 			[ -n "$lib" ] || continue
 			case $lib in "$root"*) continue ;; esac
@@ -117,6 +121,7 @@ base() {
 		ln -sf /usr/bin/kmod "$root/usr/sbin/$t"
 	done
 	cp -a "$top/tests/lib" "$root/xpv/lib"
+	cp "$out"/tests/tools/* "$root/usr/bin/" 2>/dev/null || true
 	cp "$work/manifest" "$root/xpv/manifest"
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 	printf 'root:x:0:\n' >"$root/etc/group"
@@ -139,7 +144,7 @@ done
 add_elf "$domU" /usr/bin/xenstore
 cp "$top/testbed/domU-init" "$domU/init"
 mkdir -p "$domU/xpv/guest"
-cp "$top"/tests/scenarios/*.guest.sh "$domU/xpv/guest/" 2>/dev/null || true
+cp "$top"/tests/scenarios/*.guest.sh "$top"/tests/lib/*.guest.sh "$domU/xpv/guest/"
 pack "$domU" "$outdir/domU.cpio.gz"
 
 # --- dom0 ------------------------------------------------------------------

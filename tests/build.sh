@@ -4,7 +4,9 @@
 # Build the kselftests: every tests/<component>/*_test.c becomes the static
 # binary $OUT/tests/bin/<component>[-<name>] (static, because the testbed's
 # initramfs carries no libc of its own for them). The harness headers come
-# from the pinned linux-source, never from this repository.
+# from the pinned linux-source, never from this repository. Any other
+# tests/<component>/<tool>.c is a helper program for the scenarios, built
+# into $OUT/tests/tools/ and installed in both the dom0 and domU images.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${XPV_CACHE:-$top/.cache}
@@ -27,4 +29,16 @@ for src in "$top"/tests/*/*_test.c; do
 	fi
 	n=$((n + 1))
 done
-echo "tests: $n kselftest binaries in $out"
+# Helper programs the scenarios run in dom0 and domUs: every other .c.
+tools=${OUT:-$top/out}/tests/tools
+mkdir -p "$tools"
+for src in "$top"/tests/*/*.c; do
+	case $src in *_test.c) continue ;; esac
+	bin=$tools/$(basename "$src" .c)
+	if [ ! "$bin" -nt "$src" ]; then
+		echo "  CC      tests/$(basename "$(dirname "$src")")/$(basename "$src")"
+		# shellcheck disable=SC2086
+		gcc $CFLAGS -I"$top/tests/lib" -o "$bin" "$src"
+	fi
+done
+echo "tests: $n kselftest binaries in $out, tools in $tools"

@@ -1133,4 +1133,55 @@ TEST(storm_unbind_and_close_under_events)
 	EXPECT_EQ(2, count_irqs(comm));
 }
 
+/*
+ * max_user_ports (xpv only: the in-tree module has no such limit, and the
+ * test says so when it skips). Set it to 4: four binds succeed, the fifth
+ * fails with ENOSPC before Xen is asked, other files are unaffected, and
+ * unbinding one makes room again.
+ */
+#define MAX_PORTS_PARAM "/sys/module/xen_evtchn/parameters/max_user_ports"
+
+static int write_param(const char *val)
+{
+	int fd = open(MAX_PORTS_PARAM, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+TEST(max_user_ports_limits_each_file)
+{
+	int fa, fb, i, port[4];
+
+	if (access(MAX_PORTS_PARAM, F_OK))
+		SKIP(return, "no max_user_ports: the in-tree module has no limit");
+	fa = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR);
+	fb = evt_open(0);
+	ASSERT_LE(0, fb);
+	ASSERT_EQ(0, write_param("4"));
+
+	for (i = 0; i < 4; i++) {
+		port[i] = bind_unbound(fa, 0);
+		EXPECT_LE(0, port[i]);
+	}
+	EXPECT_EQ(-1, bind_unbound(fa, 0));
+	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ(-1, bind_virq(fa, VIRQ_DEBUGGER));
+	EXPECT_EQ(ENOSPC, errno);
+	/* Another file has its own budget. */
+	EXPECT_LE(0, bind_unbound(fb, 0));
+	/* Unbinding makes room. */
+	EXPECT_EQ(0, unbind(fa, port[0]));
+	EXPECT_LE(0, bind_unbound(fa, 0));
+
+	EXPECT_EQ(0, write_param("0"));
+	EXPECT_LE(0, bind_unbound(fa, 0));
+	close(fa);
+	close(fb);
+}
+
 TEST_HARNESS_MAIN

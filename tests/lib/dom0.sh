@@ -90,3 +90,27 @@ prove_drivers() {
 		echo "1..$n"
 	} | report drivers
 }
+
+# The peer domU for kselftests that need a second domain: started before
+# the first of them, its domid exported as XPV_PEER_DOMID (tests that need
+# it skip without it).
+PEER_STATE=
+start_peer() {
+	local d
+	. /xpv/lib/tap.sh
+	. /xpv/lib/domu.sh
+	phase "starting the peer domU for the kselftests"
+	if d=$(domu_create peer peer "" 2>/dev/null) &&
+	   wait_for 120 xenstore-read "/local/domain/$d/data/xpv/peer-up"; then
+		export XPV_PEER_DOMID=$d
+		PEER_STATE=up
+	else
+		phase "the peer domU did not come up: tests that need it will skip"
+		PEER_STATE=failed
+	fi
+}
+
+stop_peer() {
+	[ "$PEER_STATE" = up ] && xl destroy peer
+	unset XPV_PEER_DOMID
+}

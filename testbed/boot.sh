@@ -11,7 +11,8 @@
 #
 # PROFILE=pv (default) hides SVM from Xen: with SVM visible QEMU 7.2
 # sometimes corrupts PV guests' user segment state (testbed-notes.md), so
-# only PV domUs can run. PROFILE=pvh shows SVM so that PVH domUs can run.
+# only PV domUs can run. PROFILE=pvh shows SVM so that PVH domUs can run,
+# and the scenarios' domUs are then PVH.
 set -euo pipefail
 imgdir=$1 log=$2 suites=$3 mode=${4:-batch}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,13 +23,13 @@ profile=${PROFILE:-pv}
 timeout_s=${BOOT_TIMEOUT:-1500}
 
 case $profile in
-pv) cpu=max,-smap,-smep,-svm ;;
-pvh) cpu=max,-smap,-smep ;;
+pv) cpu=max,-smap,-smep,-svm domu_type=pv ;;
+pvh) cpu=max,-smap,-smep domu_type=pvh ;;
 *) echo "boot: PROFILE must be pv or pvh" >&2; exit 2 ;;
 esac
 
 xen_args="dom0_mem=1024M,max:1024M console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
-dom0_args="console=hvc0 earlyprintk=xen loglevel=4 xpv.suites=$suites"
+dom0_args="console=hvc0 earlyprintk=xen loglevel=4 xpv.suites=$suites xpv.domu_type=$domu_type"
 [ "$mode" = interactive ] && dom0_args="$dom0_args xpv.interactive=1"
 
 qemu=(qemu-system-x86_64 -M q35 -cpu "$cpu" -smp 2 -m 2048

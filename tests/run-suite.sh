@@ -47,9 +47,14 @@ skips=()
 
 say() { printf '%s\n' "$*"; }
 
+KERNEL_FAULT='Kernel panic|Oops|BUG: |general protection fault|WARNING: CPU|blocked for more than'
+# Kernel warnings that QEMU's CPU model causes, whatever the drivers: the
+# PVH profile's guests see an XSAVE layout that TCG reports inconsistently.
+EMULATOR_QUIRK='WARNING: CPU: .* at arch/x86/kernel/fpu/xstate.c'
+
 # scan LOG: "emulator", "kernel" or "" (clean).
 scan() {
-	if grep -Eq 'Kernel panic|Oops|BUG: |general protection fault|WARNING: CPU|Call Trace' "$1"; then
+	if grep -Ev "$EMULATOR_QUIRK" "$1" | grep -Eq "$KERNEL_FAULT"; then
 		echo kernel
 	elif grep -Eq 'segfault at|traps: .* general protection|Segmentation fault' "$1"; then
 		echo emulator
@@ -122,11 +127,13 @@ for drv in $drivers_list; do
 			say "  FAIL [$drv] emulator faults in all $attempt boots"
 			break
 		fi
+		grep -aq -E "$EMULATOR_QUIRK" "$log" &&
+			say "  note [$drv] known emulator quirk on the console (ignored): $(grep -a -o -E "$EMULATOR_QUIRK" "$log" | head -n1)"
 		tally "$drv" "$log"
 		if [ "$kind" = kernel ]; then
 			fail=$((fail + 1))
 			say "  FAIL [$drv] kernel fault on the console:"
-			grep -a -n -E -A 25 'Kernel panic|Oops|BUG: |general protection fault|WARNING: CPU' "$log" | head -n 60
+			grep -a -n -E -A 25 "$KERNEL_FAULT" "$log" | grep -Ev "$EMULATOR_QUIRK" | head -n 60
 		fi
 		if ! grep -aq '^@@XPV end' "$log"; then
 			fail=$((fail + 1))

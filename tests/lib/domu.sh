@@ -18,13 +18,15 @@ wait_for() {
 	return 1
 }
 
-# domu_create NAME TEST EXTRA_CFG: start a PV domU running guest test TEST;
+# domu_create NAME TEST EXTRA_CFG: start a domU (PV, or PVH when the
+# testbed's profile says DOMU_TYPE=pvh) running guest test TEST;
 # EXTRA_CFG lines are appended to its xl config. Prints the domid.
 domu_create() {
 	local name=$1 test=$2 extra=$3 cfg=/tmp/$1.cfg
 	cat >"$cfg" <<CFG
 name = "$name"
-type = "pv"
+type = "${DOMU_TYPE:-pv}"
+$([ "${DOMU_TYPE:-pv}" = pvh ] && echo 'cpuid = "host,rdtscp=0"')
 kernel = "$DOMU_KERNEL"
 ramdisk = "$DOMU_RAMDISK"
 extra = "console=hvc0 xpv.test=$test"

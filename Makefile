@@ -67,6 +67,7 @@ checkpatch: $(SETUP_STAMP)
 static: $(SETUP_STAMP)
 	$(MAKE) KERNEL=6.1 KDIR=/usr/src/linux-headers-$(KVER_6_1) modules KBUILD_FLAGS="$(STRICT)"
 	$(MAKE) KERNEL=6.12 KDIR=/usr/src/linux-headers-$(KVER_6_12) modules KBUILD_FLAGS="$(STRICT)"
+	./tests/privcmd/crc.sh
 	./scripts/checkpatch.sh
 
 # kselftest binaries (user space, run inside the testbed).

@@ -22,7 +22,11 @@ for src in "$top"/tests/*/*_test.c; do
 	name=$(basename "$src" _test.c)
 	[ "$name" = "$comp" ] || name=$comp-$name
 	bin=$out/$name
-	if [ ! "$bin" -nt "$src" ] || [ "$top/tests/lib/xpv_test.h" -nt "$bin" ]; then
+	# Rebuilt when the source or any header it may include is newer.
+	stale=new
+	[ -e "$bin" ] && stale=$(find "$src" "$top/tests/lib" "$(dirname "$src")" \
+		-maxdepth 1 \( -name '*.h' -o -path "$src" \) -newer "$bin" | head -n1)
+	if [ -n "$stale" ]; then
 		echo "  CC      tests/$comp/$(basename "$src")"
 		# shellcheck disable=SC2086
 		gcc $CFLAGS -I"$harness" -I"$top/tests/lib" -o "$bin" "$src"

@@ -38,4 +38,55 @@ struct ioctl_evtchn_bind {
 };
 #endif
 
+/*
+ * Linux 6.3, commit bc292ab00f6c ("mm: introduce vma->vm_flags wrapper
+ * functions"): vma->vm_flags is read-only to drivers, which change it in
+ * ->mmap() with vm_flags_set() and vm_flags_clear() (these also take the
+ * per-VMA lock since 6.4). Before it, ->mmap() wrote the field directly,
+ * under the mmap lock held for writing, as the helpers still require.
+ * Guarded so that one definition serves every component.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0) && !defined(vm_flags_set)
+#define vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
+#define vm_flags_clear(vma, flags)	((vma)->vm_flags &= ~(flags))
+#endif
+
+/*
+ * Linux 6.6, commit f8941e6c4c71 ("xen: privcmd: Add support for irqfd"),
+ * and 6.7, commit f0d7db7b3324 ("xen: privcmd: Add support for ioeventfd"),
+ * which also gave IRQFD its final number: two privcmd ioctls for virtio
+ * backends, implemented only with CONFIG_XEN_PRIVCMD_EVENTFD. Debian builds
+ * without it, so the in-tree module of 6.7 and later answers both
+ * -EOPNOTSUPP; earlier ones do not know them (-ENOTTY). xen-privcmd
+ * implements neither and answers as in-tree. The numbers are the 6.7 uapi's
+ * (struct privcmd_irqfd is 24 bytes, struct privcmd_ioeventfd 48).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define XPV_HAVE_PRIVCMD_EVENTFD_IOCTLS	1
+#else
+#define XPV_HAVE_PRIVCMD_EVENTFD_IOCTLS	0
+#define IOCTL_PRIVCMD_IRQFD		_IOC(_IOC_WRITE, 'P', 8, 24)
+#define IOCTL_PRIVCMD_IOEVENTFD		_IOC(_IOC_WRITE, 'P', 9, 48)
+#endif
+
+/*
+ * Linux 6.12, commit 2fae6bb7be32 ("xen/privcmd: Add new syscall to get gsi
+ * from dev"): IOCTL_PRIVCMD_PCIDEV_GET_GSI, answered by
+ * xen_acpi_get_gsi_from_sbdf(). Before it the ioctl is unknown (-ENOTTY).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define XPV_HAVE_PRIVCMD_PCIDEV_GSI	1
+#define xpv_acpi_get_gsi_from_sbdf(sbdf) xen_acpi_get_gsi_from_sbdf(sbdf)
+#else
+#include <linux/types.h>
+#define XPV_HAVE_PRIVCMD_PCIDEV_GSI	0
+#define xpv_acpi_get_gsi_from_sbdf(sbdf) ((void)(sbdf), -ENOTTY)
+#define IOCTL_PRIVCMD_PCIDEV_GET_GSI \
+	_IOC(_IOC_NONE, 'P', 10, sizeof(struct privcmd_pcidev_get_gsi))
+struct privcmd_pcidev_get_gsi {
+	__u32 sbdf;
+	__u32 gsi;
+};
+#endif
+
 #endif /* XPV_COMPAT_H */

@@ -32,7 +32,7 @@ case $drivers in intree|xpv) ;; *) echo "mkimage: DRIVERS must be intree or xpv"
 
 # Modules each role loads (the closure of their dependencies is added).
 dom0_mods="xen-evtchn xen-privcmd xen-gntdev xen-gntalloc xenfs xen-blkback xen-netback loop bridge"
-domU_mods="xen-blkfront xen-netfront xen-evtchn"
+domU_mods="xen-blkfront xen-netfront xen-evtchn xen-privcmd xen-gntalloc xen-gntdev"
 
 work=$outdir/work
 rm -rf "$work"
@@ -138,10 +138,14 @@ domU=$work/domU
 base "$domU"
 add_modules "$domU" $domU_mods
 add_elf "$domU" /usr/bin/true
-for f in "$roots"/libxenstore4 "$roots"/xenstore-utils "$roots"/libxentoolcore1; do
+# xenstore tools, and Xen's libraries for vchan-socket-proxy (the vchan
+# scenario's server side).
+for f in "$roots"/xenstore-utils "$roots"/lib*; do
 	cp -a "$f/usr" "$domU/"
 done
-add_elf "$domU" /usr/bin/xenstore
+rm -rf "$domU/usr/share" "$domU/usr/lib/xen-$XEN_SERIES"
+cp "$roots/xen-utils-$XEN_SERIES/usr/lib/xen-$XEN_SERIES/bin/vchan-socket-proxy" "$domU/usr/bin/"
+add_elf "$domU" /usr/bin/xenstore /usr/bin/vchan-socket-proxy
 cp "$top/testbed/domU-init" "$domU/init"
 mkdir -p "$domU/xpv/guest"
 cp "$top"/tests/scenarios/*.guest.sh "$top"/tests/lib/*.guest.sh "$domU/xpv/guest/"

@@ -220,34 +220,6 @@ static int count_irqs(const char *comm)
 	return n;
 }
 
-/* Kernel taint bits that a WARN, an oops or a bad page set. */
-#define TAINT_BAD_PAGE	(1ul << 5)
-#define TAINT_DIE	(1ul << 7)
-#define TAINT_WARN	(1ul << 9)
-
-static unsigned long read_taint(void)
-{
-	unsigned long t = 0;
-	FILE *f = fopen("/proc/sys/kernel/tainted", "re");
-
-	if (f) {
-		if (fscanf(f, "%lu", &t) != 1)
-			t = 0;
-		fclose(f);
-	}
-	return t;
-}
-
-static bool kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return false;
-	return ma > major || (ma == major && mi >= minor);
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -576,7 +548,7 @@ TEST(bind_static)
 {
 	int fa = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
 	int fb = evt_open(0);
-	bool known = kernel_at_least(6, 6);
+	bool known = xpv_kernel_at_least(6, 6);
 	unsigned int a, b;
 
 	ASSERT_LE(0, fb);
@@ -886,7 +858,7 @@ TEST(irq_per_port_and_none_left)
 TEST(exit_with_ports_bound_and_events_pending)
 {
 	const char *comm = "xpvevt-exit";
-	unsigned long taint = read_taint();
+	unsigned long taint = xpv_taint();
 	int status, fd, v;
 	pid_t pid;
 
@@ -933,8 +905,8 @@ TEST(exit_with_ports_bound_and_events_pending)
 	v = bind_virq(fd, VIRQ_DEBUGGER);
 	EXPECT_LT(0, v) TH_LOG("BIND_VIRQ: %s", strerror(errno));
 	EXPECT_EQ(0, close(fd));
-	EXPECT_EQ(0ul, (read_taint() & ~taint) &
-		  (TAINT_WARN | TAINT_DIE | TAINT_BAD_PAGE));
+	EXPECT_EQ(0ul, (xpv_taint() & ~taint) &
+		  XPV_TAINT_BAD);
 }
 
 /*
@@ -1075,7 +1047,7 @@ TEST(storm_unbind_and_close_under_events)
 
 	ASSERT_EQ(0, prctl(PR_SET_NAME, comm));
 	st.sfd = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
-	taint = read_taint();
+	taint = xpv_taint();
 
 	ASSERT_EQ(0, pthread_create(&tn, NULL, storm_notifier, &st));
 	for (i = 0; i < STORM_CHURNERS; i++) {
@@ -1119,8 +1091,8 @@ TEST(storm_unbind_and_close_under_events)
 
 	EXPECT_EQ(0, close(st.sfd));
 	EXPECT_EQ(0, count_irqs(comm));
-	EXPECT_EQ(0ul, (read_taint() & ~taint) &
-		  (TAINT_WARN | TAINT_DIE | TAINT_BAD_PAGE));
+	EXPECT_EQ(0ul, (xpv_taint() & ~taint) &
+		  XPV_TAINT_BAD);
 
 	/* A fresh channel works. */
 	fa = evt_open(O_NONBLOCK);

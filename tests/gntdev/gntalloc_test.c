@@ -272,7 +272,7 @@ TEST(notify_fires_when_the_last_holder_goes)
 	int gd = XPV_OPEN_OR_SKIP(_metadata, GNTDEV_DEV, O_RDWR);
 	int fa = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
 	int fb = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
-	unsigned long taint = gt_taint();
+	unsigned long taint = xpv_taint();
 	uint64_t index = 1, gindex = 1;
 	size_t page = gt_page();
 	unsigned int a, b;
@@ -306,7 +306,7 @@ TEST(notify_fires_when_the_last_holder_goes)
 
 	EXPECT_EQ(0, munmap(theirs, page));
 	EXPECT_EQ(0, gd_unmap(gd, gindex, 1));
-	EXPECT_EQ(0ul, gt_taint() & ~taint & GT_TAINT_BAD);
+	EXPECT_EQ(0ul, xpv_taint() & ~taint & XPV_TAINT_BAD);
 }
 
 /* Re-arming with the same port, or dropping the event, keeps it bound. */
@@ -315,7 +315,7 @@ TEST(notify_rearm_keeps_the_port)
 	int fd = XPV_OPEN_OR_SKIP(_metadata, GNTALLOC_DEV, O_RDWR);
 	int fa = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
 	int fb = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
-	unsigned long taint = gt_taint();
+	unsigned long taint = xpv_taint();
 	struct { unsigned int port; } nt;
 	uint64_t index = 1;
 	unsigned int a, b;
@@ -338,7 +338,7 @@ TEST(notify_rearm_keeps_the_port)
 	nt.port = b;
 	ASSERT_EQ(0, ioctl(fb, _IOC(_IOC_NONE, 'E', 4, sizeof(nt)), &nt));
 	EXPECT_EQ((int)a, ev_wait(fa, ARRIVES_MS));
-	EXPECT_EQ(0ul, gt_taint() & ~taint & GT_TAINT_BAD);
+	EXPECT_EQ(0ul, xpv_taint() & ~taint & XPV_TAINT_BAD);
 }
 
 TEST(unknown_ioctl_is_enotty)

@@ -434,7 +434,7 @@ TEST(batch_with_bad_grants_fails_and_cleans_up)
 	int gd = XPV_OPEN_OR_SKIP(_metadata, GNTDEV_DEV, O_RDWR);
 	int fa = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
 	int fb = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
-	unsigned long taint = gt_taint();
+	unsigned long taint = xpv_taint();
 	uint64_t index = 1, elsewhere_index = 1;
 	uint32_t batch[3], elsewhere;
 	size_t page = gt_page();
@@ -476,7 +476,7 @@ TEST(batch_with_bad_grants_fails_and_cleans_up)
 
 	EXPECT_EQ(0, ga_dealloc(ga, elsewhere_index, 1));
 	share_drop(_metadata, &s);
-	EXPECT_EQ(0ul, gt_taint() & ~taint & GT_TAINT_BAD);
+	EXPECT_EQ(0ul, xpv_taint() & ~taint & XPV_TAINT_BAD);
 }
 
 /* --- GRANT_COPY --- */
@@ -757,7 +757,7 @@ TEST(notify_on_munmap_then_unmap)
 	int gd = XPV_OPEN_OR_SKIP(_metadata, GNTDEV_DEV, O_RDWR);
 	int fa = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
 	int fb = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
-	unsigned long taint = gt_taint();
+	unsigned long taint = xpv_taint();
 	uint64_t index = 1;
 	unsigned int a, b;
 	struct share s;
@@ -784,7 +784,7 @@ TEST(notify_on_munmap_then_unmap)
 	EXPECT_EQ(0x98, s.local[301]);
 
 	share_drop(_metadata, &s);
-	EXPECT_EQ(0ul, gt_taint() & ~taint & GT_TAINT_BAD);
+	EXPECT_EQ(0ul, xpv_taint() & ~taint & XPV_TAINT_BAD);
 }
 
 /* The mapping process is killed: its mappings and file go, and notify. */
@@ -793,7 +793,7 @@ TEST(notify_on_process_death)
 	int ga = XPV_OPEN_OR_SKIP(_metadata, GNTALLOC_DEV, O_RDWR);
 	int fa = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
 	int fb = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
-	unsigned long taint = gt_taint();
+	unsigned long taint = xpv_taint();
 	struct pollfd pfd;
 	unsigned int a, b;
 	struct share s;
@@ -848,7 +848,7 @@ TEST(notify_on_process_death)
 	EXPECT_EQ(0xcc, s.local[200]);
 
 	share_drop(_metadata, &s);
-	EXPECT_EQ(0ul, gt_taint() & ~taint & GT_TAINT_BAD);
+	EXPECT_EQ(0ul, xpv_taint() & ~taint & XPV_TAINT_BAD);
 }
 
 /* Re-arming with the same port, or dropping the event, keeps it bound. */
@@ -857,7 +857,7 @@ TEST(notify_rearm_keeps_the_port)
 	int gd = XPV_OPEN_OR_SKIP(_metadata, GNTDEV_DEV, O_RDWR);
 	int fa = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
 	int fb = XPV_OPEN_OR_SKIP(_metadata, EVTCHN_DEV, O_RDWR | O_NONBLOCK);
-	unsigned long taint = gt_taint();
+	unsigned long taint = xpv_taint();
 	uint64_t index = 1;
 	unsigned int a, b;
 	uint32_t ref = 0;
@@ -878,7 +878,7 @@ TEST(notify_rearm_keeps_the_port)
 	ASSERT_EQ((ssize_t)sizeof(a), write(fa, &a, sizeof(a)));
 	ASSERT_EQ(0, evtchn_notify(fb, b));
 	EXPECT_EQ((int)a, ev_wait(fa, ARRIVES_MS));
-	EXPECT_EQ(0ul, gt_taint() & ~taint & GT_TAINT_BAD);
+	EXPECT_EQ(0ul, xpv_taint() & ~taint & XPV_TAINT_BAD);
 }
 
 /* A process that exits with everything mapped leaves nothing behind. */

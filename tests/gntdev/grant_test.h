@@ -200,22 +200,6 @@ static inline long gt_module_param(const char *module, const char *param)
 	return v;
 }
 
-/* Kernel taint bits that a WARN, an oops or a bad page set. */
-#define GT_TAINT_BAD	((1ul << 5) | (1ul << 7) | (1ul << 9))
-
-static inline unsigned long gt_taint(void)
-{
-	unsigned long t = 0;
-	FILE *f = fopen("/proc/sys/kernel/tainted", "re");
-
-	if (f) {
-		if (fscanf(f, "%lu", &t) != 1)
-			t = 0;
-		fclose(f);
-	}
-	return t;
-}
-
 /* --- thin wrappers: each returns what ioctl() returns --- */
 
 static inline int ga_alloc(int fd, unsigned int domid, bool writable,

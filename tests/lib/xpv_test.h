@@ -6,9 +6,11 @@
 #define XPV_TEST_H
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 /* Open a /dev/xen node, or skip the test with the reason. */
@@ -25,6 +27,34 @@ static inline int xpv_peer_domid(void)
 	const char *s = getenv("XPV_PEER_DOMID");
 
 	return s && *s ? atoi(s) : -1;
+}
+
+/* Kernel taint bits that a bad page, an oops or a WARN set. */
+#define XPV_TAINT_BAD	((1ul << 5) | (1ul << 7) | (1ul << 9))
+
+/* /proc/sys/kernel/tainted, or 0 when it cannot be read. */
+static inline unsigned long xpv_taint(void)
+{
+	unsigned long t = 0;
+	FILE *f = fopen("/proc/sys/kernel/tainted", "re");
+
+	if (f) {
+		if (fscanf(f, "%lu", &t) != 1)
+			t = 0;
+		fclose(f);
+	}
+	return t;
+}
+
+/* Whether the running kernel is MAJOR.MINOR or later. */
+static inline bool xpv_kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
 }
 
 #endif /* XPV_TEST_H */

@@ -294,16 +294,6 @@ static int probe(volatile char *addr, bool write)
 
 /* --- facts about the host --- */
 
-static bool kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return false;
-	return ma > major || (ma == major && mi >= minor);
-}
-
 /* The first number in @path, in @base; false if unreadable. */
 static bool read_ulong(const char *path, int base, unsigned long *val)
 {
@@ -536,7 +526,7 @@ TEST(eventfd_ioctls)
 
 	for (i = 0; i < 2; i++) {
 		EXPECT_EQ(-1, ioctl(fd, cmds[i], NULL));
-		if (kernel_at_least(6, 7)) {
+		if (xpv_kernel_at_least(6, 7)) {
 			EXPECT_TRUE(errno == EOPNOTSUPP || errno == EFAULT)
 				TH_LOG("%#lx: %s", cmds[i], strerror(errno));
 		} else {
@@ -551,7 +541,7 @@ TEST(pcidev_get_gsi)
 	int fd = XPV_OPEN_OR_SKIP(_metadata, PRIVCMD_DEV, O_RDWR);
 
 	EXPECT_EQ(-1, ioctl(fd, PC_PCIDEV_GET_GSI, NULL));
-	EXPECT_EQ(kernel_at_least(6, 12) ? EFAULT : ENOTTY, errno);
+	EXPECT_EQ(xpv_kernel_at_least(6, 12) ? EFAULT : ENOTTY, errno);
 }
 
 /* --- IOCTL_PRIVCMD_RESTRICT --- */

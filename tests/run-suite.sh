@@ -48,15 +48,18 @@ skips=()
 say() { printf '%s\n' "$*"; }
 
 KERNEL_FAULT='Kernel panic|Oops|BUG: |general protection fault|WARNING: CPU|blocked for more than'
+# A user program's crash: the kernel's "traps:"/"segfault at" lines, the
+# shell's message. (A kernel GP fault prints no "traps:".)
+USER_FAULT='segfault at|traps: .* general protection|Segmentation fault'
 # Kernel warnings that QEMU's CPU model causes, whatever the drivers: the
 # PVH profile's guests see an XSAVE layout that TCG reports inconsistently.
 EMULATOR_QUIRK='WARNING: CPU: .* at arch/x86/kernel/fpu/xstate.c'
 
 # scan LOG: "emulator", "kernel" or "" (clean).
 scan() {
-	if grep -Ev "$EMULATOR_QUIRK" "$1" | grep -Eq "$KERNEL_FAULT"; then
+	if grep -Ev "$EMULATOR_QUIRK|$USER_FAULT" "$1" | grep -Eq "$KERNEL_FAULT"; then
 		echo kernel
-	elif grep -Eq 'segfault at|traps: .* general protection|Segmentation fault' "$1"; then
+	elif grep -Eq "$USER_FAULT" "$1"; then
 		echo emulator
 	fi
 }
@@ -119,7 +122,7 @@ for drv in $drivers_list; do
 		if [ "$kind" = emulator ]; then
 			faults=$((faults + 1))
 			say "  EMULATOR FAULT [$drv] a user program crashed (QEMU TCG fault, see README); results of this boot not counted:"
-			grep -a -E 'segfault at|traps: .* general protection|Segmentation fault' "$log" | head -n 5 | sed 's/^/    /'
+			grep -a -E "$USER_FAULT" "$log" | head -n 5 | sed 's/^/    /'
 			if [ $attempt -le "$retries" ]; then
 				continue
 			fi
@@ -133,7 +136,8 @@ for drv in $drivers_list; do
 		if [ "$kind" = kernel ]; then
 			fail=$((fail + 1))
 			say "  FAIL [$drv] kernel fault on the console:"
-			grep -a -n -E -A 25 "$KERNEL_FAULT" "$log" | grep -Ev "$EMULATOR_QUIRK" | head -n 60
+			grep -a -n -E -A 25 "$KERNEL_FAULT" "$log" |
+				grep -Ev "$EMULATOR_QUIRK|$USER_FAULT" | head -n 60
 		fi
 		if ! grep -aq '^@@XPV end' "$log"; then
 			fail=$((fail + 1))

@@ -12,6 +12,13 @@ report() {
 	while IFS= read -r l; do echo "@@XPV tap $1 $l"; done
 }
 
+# suite_status RC SUITE: a failing TAP line when a suite was killed by its
+# timeout (kselftests and scenarios report their own failures otherwise).
+suite_status() {
+	[ "$1" = 124 ] || [ "$1" = 143 ] || return 0
+	echo "not ok 999 $2 killed after ${SUITE_TIMEOUT}s (timeout)"
+}
+
 # dump_logs: the guests' consoles, the hotplug log and dmesg, for the host
 # to keep and to scan for emulator faults.
 dump_logs() {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -20,6 +21,21 @@
 		SKIP(return, "%s: %s", path, strerror(errno));		\
 	__fd;								\
 })
+
+/*
+ * XPV_EXPECT_ROOT_ONLY_NODE() - a /dev/xen node is a character device owned
+ * by root, mode 0600 (XSA-468's lesson: device nodes are part of the
+ * security boundary). Skips when the node does not exist.
+ */
+#define XPV_EXPECT_ROOT_ONLY_NODE(_metadata, path) do {			\
+	struct stat __st;						\
+									\
+	if (stat(path, &__st))						\
+		SKIP(return, "%s: %s", path, strerror(errno));		\
+	EXPECT_TRUE(S_ISCHR(__st.st_mode)) TH_LOG("%s", path);		\
+	EXPECT_EQ(0u, __st.st_uid) TH_LOG("%s", path);			\
+	EXPECT_EQ(0600u, __st.st_mode & 0777) TH_LOG("%s", path);	\
+} while (0)
 
 /* Domain id of the helper domU the testbed started, or -1 when none. */
 static inline int xpv_peer_domid(void)

@@ -41,6 +41,10 @@ head -c $((kib << 10)) /dev/urandom >/tmp/vchan.out
 tap_check "dom0 vchan client: $kib KiB to the domU's echo and back, intact" \
 	test "$(sha256sum </tmp/vchan.out)" = "$(sha256sum </tmp/vchan.back)"
 tap_diag "sent $(stat -c %s /tmp/vchan.out) bytes, got back $(stat -c %s /tmp/vchan.back)"
+if ! cmp -s /tmp/vchan.out /tmp/vchan.back; then
+	tap_diag "$(cmp -l /tmp/vchan.out /tmp/vchan.back 2>&1 | wc -l) bytes differ; first: $(cmp /tmp/vchan.out /tmp/vchan.back 2>&1)"
+	cmp -l /tmp/vchan.out /tmp/vchan.back 2>&1 | head -n 5 | sed 's/^/# /'
+fi
 
 domu_results "$d"
 domu_destroy vchan "$d"

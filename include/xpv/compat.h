@@ -89,4 +89,28 @@ struct privcmd_pcidev_get_gsi {
 };
 #endif
 
+/*
+ * Linux 6.9, commit f3a608827d1f ("bdev: open block device as files"): a
+ * block device is opened as a struct file, bdev_file_open_by_dev() with
+ * blk_mode_t flags (6.5), reached with file_bdev() and released with
+ * fput(); blkdev_get_by_dev() and blkdev_put() are gone. Before it,
+ * blkdev_get_by_dev() returns the block_device itself and blkdev_put()
+ * wants the same fmode_t. struct xpv_bdev_handle is whichever of the two
+ * an open returns; xpv_bdev_open() gives it or an ERR_PTR().
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#define xpv_bdev_handle		file
+#define xpv_bdev_mode(wr)	((wr) ? BLK_OPEN_READ | BLK_OPEN_WRITE : BLK_OPEN_READ)
+#define xpv_bdev_open(devt, wr)	\
+	bdev_file_open_by_dev(devt, xpv_bdev_mode(wr), NULL, NULL)
+#define xpv_bdev_get(h)		file_bdev(h)
+#define xpv_bdev_close(h, wr)	fput(h)
+#else
+#define xpv_bdev_handle		block_device
+#define xpv_bdev_mode(wr)	((wr) ? FMODE_READ | FMODE_WRITE : FMODE_READ)
+#define xpv_bdev_open(devt, wr)	blkdev_get_by_dev(devt, xpv_bdev_mode(wr), NULL)
+#define xpv_bdev_get(h)		(h)
+#define xpv_bdev_close(h, wr)	blkdev_put(h, xpv_bdev_mode(wr))
+#endif
+
 #endif /* XPV_COMPAT_H */

@@ -442,14 +442,14 @@ static void xbb_do_rw(struct xbb_ring *ring, const struct xbb_request *req)
 	list_del(&p->node);
 	ring->nr_free--;
 	p->id = req->id;
-	p->operation = req->ring_op;
+	p->operation = req->operation;
 	p->status = BLKIF_RSP_OKAY;
 	p->nr_segs = nseg;
 	xbb_submit(p, vbd->bdev, opf, req->sector);
 	return;
 
 answer:
-	xbb_respond(ring, req->id, req->ring_op, status);
+	xbb_respond(ring, req->id, req->operation, status);
 }
 
 static void xbb_do_discard(struct xbb_ring *ring,

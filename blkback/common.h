@@ -180,8 +180,10 @@ unsigned int xbb_max_segs(void);
 
 /**
  * struct xbb_request - one request, copied out of the ring and normalised
- * @ring_op: the operation as the frontend wrote it (echoed in the response)
- * @operation: BLKIF_OP_*; for INDIRECT, the indirect operation
+ * @ring_op: the operation as the frontend wrote it (INDIRECT or not)
+ * @operation: BLKIF_OP_*; for INDIRECT, the indirect operation. This is
+ *	the one echoed in the response: frontends check it against what
+ *	they asked for, and for INDIRECT they asked for the inner operation.
  * @indirect: the segments are in @indirect_grefs' pages
  * @nr_segments: segments the request claims
  * @discard_flag: BLKIF_DISCARD_SECURE or 0

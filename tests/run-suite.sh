@@ -13,7 +13,8 @@
 # failed, and last the line "N passed, N failed, N skipped". Console logs and
 # TAP are kept under out/runs/. A boot whose console shows a user program
 # crashing (the QEMU 7.2 fault described in testbed-notes.md) is reported as
-# an emulator fault, never as a pass, and booted once more; a kernel oops or
+# an emulator fault, never as a pass, and booted again (up to FAULT_RETRIES
+# times, default 2); a kernel oops or
 # panic is a failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +25,7 @@ kernel=${KERNEL:-6.1}
 case $kernel in 6.1) kver=$KVER_6_1 ;; 6.12) kver=$KVER_6_12 ;; *) echo "KERNEL?" >&2; exit 2 ;; esac
 drivers_list=${DRIVERS:-intree xpv}
 profile=${PROFILE:-pv}
-retries=${FAULT_RETRIES:-1}
+retries=${FAULT_RETRIES:-2}
 stamp=$(date +%Y%m%d-%H%M%S)
 rundir=$out/runs/$stamp-$kernel-$profile
 mkdir -p "$rundir"

@@ -11,6 +11,10 @@
  * (XSA-216). The event channel is bound with late EOI: an event that found
  * no work is EOIed as spurious, so a storm is throttled by Xen (XSA-332).
  *
+ * The kthread also wakes every XBB_IDLE_INTERVAL on its own: queue 0's
+ * checks whether the device was resized (as Linux's does on each wakeup),
+ * and each runs its persistent grants' LRU pass when one is due.
+ *
  * A drop-in for the in-tree module of the same name.
  */
 #include "common.h"
@@ -50,9 +54,6 @@ module_param_named(max_buffer_pages, xbb_max_buffer_pages, uint, 0644);
 MODULE_PARM_DESC(max_buffer_pages,
 		 "Maximum number of free pages to keep in each queue's buffer");
 
-/* A segment whose grant is not mapped. */
-#define XBB_NO_HANDLE	((grant_handle_t)~0U)
-
 /**
  * xbb_max_segs() - the most segments one request may carry
  *
@@ -65,11 +66,6 @@ unsigned int xbb_max_segs(void)
 	return clamp_t(unsigned int, xbb_max_indirect_segments,
 		       BLKIF_MAX_SEGMENTS_PER_REQUEST,
 		       XBB_MAX_INDIRECT_SEGMENTS);
-}
-
-static unsigned long xbb_page_addr(struct page *page)
-{
-	return (unsigned long)pfn_to_kaddr(page_to_pfn(page));
 }
 
 /* --- responses --- */
@@ -111,91 +107,10 @@ static void xbb_respond(struct xbb_ring *ring, u64 id, u8 op, s16 status)
 	}
 	common->rsp_prod_pvt = i + 1;
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(common, notify);
-	if (notify)
+	if (notify) {
 		notify_remote_via_irq(ring->irq);
-}
-
-/* --- grant mapping --- */
-
-/*
- * Unmap the @n pages of @pages whose @handles are valid and give the pages
- * back to the ring's cache. A page Xen refuses to unmap still holds the
- * guest's frame: it is leaked rather than reused.
- */
-static void xbb_unmap(struct xbb_ring *ring, struct page **pages,
-		      grant_handle_t *handles, unsigned int n)
-{
-	unsigned int i, k = 0;
-	int err;
-
-	for (i = 0; i < n; i++) {
-		if (handles[i] == XBB_NO_HANDLE) {
-			gnttab_page_cache_put(&ring->cache, &pages[i], 1);
-			continue;
-		}
-		gnttab_set_unmap_op(&ring->unmap_ops[k],
-				    xbb_page_addr(pages[i]), GNTMAP_host_map,
-				    handles[i]);
-		ring->unmap_pages[k++] = pages[i];
-		handles[i] = XBB_NO_HANDLE;
+		xbb_stat_add(&ring->st.notify, 1);
 	}
-	if (!k)
-		return;
-
-	err = gnttab_unmap_refs(ring->unmap_ops, NULL, ring->unmap_pages, k);
-	for (i = 0; i < k; i++) {
-		if (!err && ring->unmap_ops[i].status == GNTST_okay) {
-			gnttab_page_cache_put(&ring->cache,
-					      &ring->unmap_pages[i], 1);
-			continue;
-		}
-		pr_err_ratelimited("domain %d: grant unmap failed (%d/%d), page leaked\n",
-				   ring->be->dev->otherend_id, err,
-				   ring->unmap_ops[i].status);
-	}
-}
-
-/*
- * Map the @n grants @refs at pages from the ring's cache, read-only when
- * the guest's memory is only read. On failure nothing stays mapped.
- */
-static int xbb_map(struct xbb_ring *ring, const grant_ref_t *refs,
-		   unsigned int n, bool readonly, struct page **pages,
-		   grant_handle_t *handles)
-{
-	domid_t domid = ring->be->dev->otherend_id;
-	u32 flags = GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0);
-	unsigned int i;
-	bool failed = false;
-	int err;
-
-	if (!n)
-		return 0;
-	for (i = 0; i < n; i++) {
-		handles[i] = XBB_NO_HANDLE;
-		if (gnttab_page_cache_get(&ring->cache, &pages[i])) {
-			gnttab_page_cache_put(&ring->cache, pages, i);
-			return -ENOMEM;
-		}
-		gnttab_set_map_op(&ring->map_ops[i], xbb_page_addr(pages[i]),
-				  flags, refs[i], domid);
-		/* Only what Xen reports mapped gets a handle (XSA-361). */
-		ring->map_ops[i].status = GNTST_general_error;
-	}
-
-	err = gnttab_map_refs(ring->map_ops, NULL, pages, n);
-	for (i = 0; i < n; i++) {
-		if (ring->map_ops[i].status == GNTST_okay)
-			handles[i] = ring->map_ops[i].handle;
-		else
-			failed = true;
-	}
-	if (!err && !failed)
-		return 0;
-
-	pr_debug("domain %d: grant map failed (%d)\n", domid, err);
-	xbb_unmap(ring, pages, handles, n);
-	return -EIO;
 }
 
 /*
@@ -208,12 +123,15 @@ static int xbb_read_indirect(struct xbb_ring *ring,
 {
 	unsigned int nr_pages = DIV_ROUND_UP(req->nr_segments,
 					     XBB_SEGS_PER_INDIRECT_PAGE);
-	grant_handle_t handles[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	const struct xbb_mapping m = {
+		.pages = ring->indirect_pages,
+		.handles = ring->indirect_handles,
+		.pgrants = ring->indirect_pgrants,
+	};
 	unsigned int i, left = req->nr_segments;
 	int err;
 
-	err = xbb_map(ring, req->indirect_grefs, nr_pages, true,
-		      ring->indirect_pages, handles);
+	err = xbb_grant_map(ring, req->indirect_grefs, nr_pages, true, &m);
 	if (err)
 		return err;
 	for (i = 0; i < nr_pages; i++) {
@@ -225,7 +143,7 @@ static int xbb_read_indirect(struct xbb_ring *ring,
 		       n * sizeof(*segs));
 		left -= n;
 	}
-	xbb_unmap(ring, ring->indirect_pages, handles, nr_pages);
+	xbb_grant_unmap(ring, &m, nr_pages);
 	return 0;
 }
 
@@ -286,7 +204,7 @@ static void xbb_complete(struct xbb_ring *ring)
 	spin_unlock_irq(&ring->done_lock);
 
 	list_for_each_entry_safe(p, n, &done, node) {
-		xbb_unmap(ring, p->pages, p->handles, p->nr_segs);
+		xbb_grant_unmap(ring, &p->map, p->nr_segs);
 		xbb_respond(ring, p->id, p->operation, READ_ONCE(p->status));
 		list_move(&p->node, &ring->free);
 		ring->nr_free++;
@@ -325,7 +243,8 @@ static void xbb_submit(struct xbb_pending *p, struct block_device *bdev,
 		unsigned int len = (seg->last_sect - seg->first_sect + 1) <<
 				   SECTOR_SHIFT;
 
-		while (!bio || bio_add_page(bio, p->pages[i], len, off) != len) {
+		while (!bio ||
+		       bio_add_page(bio, p->map.pages[i], len, off) != len) {
 			if (bio) {
 				atomic_inc(&p->bios);
 				submit_bio(bio);
@@ -369,6 +288,7 @@ static void xbb_do_rw(struct xbb_ring *ring, const struct xbb_request *req)
 	struct xbb_vbd *vbd = &ring->be->vbd;
 	unsigned int lbs_mask = (bdev_logical_block_size(vbd->bdev) >>
 				 SECTOR_SHIFT) - 1;
+	sector_t size = xbb_vbd_sectors(vbd);
 	unsigned int nseg = req->nr_segments;
 	s16 status = BLKIF_RSP_ERROR;
 	struct xbb_pending *p;
@@ -376,18 +296,23 @@ static void xbb_do_rw(struct xbb_ring *ring, const struct xbb_request *req)
 	blk_opf_t opf;
 	s64 sectors;
 
+	/* Counted as they arrive, valid or not, as Linux does. */
 	switch (req->operation) {
 	case BLKIF_OP_READ:
 		opf = REQ_OP_READ;
+		xbb_stat_add(&ring->st.rd_req, 1);
 		break;
 	case BLKIF_OP_WRITE:
 		opf = REQ_OP_WRITE;
+		xbb_stat_add(&ring->st.wr_req, 1);
 		break;
 	case BLKIF_OP_WRITE_BARRIER:
 		opf = REQ_OP_WRITE | REQ_PREFLUSH | REQ_FUA;
+		xbb_stat_add(&ring->st.f_req, 1);
 		break;
 	case BLKIF_OP_FLUSH_DISKCACHE:
 		opf = REQ_OP_WRITE | REQ_PREFLUSH;
+		xbb_stat_add(&ring->st.f_req, 1);
 		break;
 	default:
 		goto answer;
@@ -427,17 +352,20 @@ static void xbb_do_rw(struct xbb_ring *ring, const struct xbb_request *req)
 	if (sectors < 0)
 		goto answer;
 	/* A flush carries no data, and its sector means nothing. */
-	if (sectors && ((req->sector & lbs_mask) ||
-			req->sector > vbd->sectors ||
-			sectors > vbd->sectors - req->sector))
+	if (sectors && ((req->sector & lbs_mask) || req->sector > size ||
+			sectors > size - req->sector))
 		goto answer;
 
 	/* Writes to disk only read the guest's pages. */
 	for (i = 0; i < nseg; i++)
 		ring->map_refs[i] = p->segs[i].gref;
-	if (xbb_map(ring, ring->map_refs, nseg, opf != REQ_OP_READ, p->pages,
-		    p->handles))
+	if (xbb_grant_map(ring, ring->map_refs, nseg, opf != REQ_OP_READ,
+			  &p->map))
 		goto answer;
+	if (opf == REQ_OP_READ)
+		xbb_stat_add(&ring->st.rd_sect, sectors);
+	else
+		xbb_stat_add(&ring->st.wr_sect, sectors);
 
 	list_del(&p->node);
 	ring->nr_free--;
@@ -456,15 +384,16 @@ static void xbb_do_discard(struct xbb_ring *ring,
 			   const struct xbb_request *req)
 {
 	struct xbb_vbd *vbd = &ring->be->vbd;
+	sector_t size = xbb_vbd_sectors(vbd);
 	s16 status = BLKIF_RSP_ERROR;
 	int err;
 
+	xbb_stat_add(&ring->st.ds_req, 1);
 	if (!vbd->discard) {
 		status = BLKIF_RSP_EOPNOTSUPP;
 		goto answer;
 	}
-	if (req->sector > vbd->sectors ||
-	    req->nr_sectors > vbd->sectors - req->sector)
+	if (req->sector > size || req->nr_sectors > size - req->sector)
 		goto answer;
 
 	/* discard-secure = 0 makes the flag a plain discard (blkif.h). */
@@ -562,9 +491,12 @@ static bool xbb_consume(struct xbb_ring *ring)
 		while (rc != rp) {
 			struct xbb_request req = {};
 
-			if (RING_REQUEST_CONS_OVERFLOW(common, rc) ||
-			    !ring->nr_free)
+			if (RING_REQUEST_CONS_OVERFLOW(common, rc))
+				return work;
+			if (!ring->nr_free) {
+				xbb_stat_add(&ring->st.oo_req, 1);
 				return work;	/* a completion wakes us */
+			}
 			xbb_copy_request(ring, rc, &req);
 			common->req_cons = ++rc;
 			work = true;
@@ -589,6 +521,7 @@ static irqreturn_t xbb_irq(int irq, void *data)
 	struct xbb_ring *ring = data;
 
 	/* The port stays masked until the kthread's late EOI. */
+	xbb_stat_add(&ring->st.irq, 1);
 	atomic_set(&ring->irq_pending, 1);
 	wake_up(&ring->wq);
 	return IRQ_HANDLED;
@@ -602,10 +535,13 @@ static int xbb_thread(void *data)
 	while (!kthread_should_stop()) {
 		bool eoi, work = false;
 
-		wait_event_interruptible(ring->wq,
-					 atomic_read(&ring->irq_pending) ||
-					 xbb_has_done(ring) ||
-					 kthread_should_stop());
+		wait_event_interruptible_timeout(ring->wq,
+						 atomic_read(&ring->irq_pending) ||
+						 xbb_has_done(ring) ||
+						 kthread_should_stop(),
+						 XBB_IDLE_INTERVAL);
+		if (ring->index == 0)
+			xbb_vbd_check_resize(ring->be);
 		eoi = atomic_xchg(&ring->irq_pending, 0);
 		xbb_complete(ring);
 		if (!ring->broken && !kthread_should_stop())
@@ -613,9 +549,18 @@ static int xbb_thread(void *data)
 		if (eoi)
 			xen_irq_lateeoi(ring->irq,
 					work ? 0 : XEN_EOI_FLAG_SPURIOUS);
+		if (ring->persistent &&
+		    time_after_eq(jiffies, ring->next_purge)) {
+			xbb_pgrant_purge(ring);
+			ring->next_purge = jiffies + XBB_IDLE_INTERVAL;
+		}
 	}
 
-	/* Stopped: no new request; wait for the bios in flight. */
+	/*
+	 * Stopped: no new request; wait for the bios in flight. Their
+	 * persistent grants are put back here, so xbb_ring_stop() finds
+	 * none in use.
+	 */
 	while (ring->nr_free != ring->nr_pool) {
 		wait_event(ring->wq, xbb_has_done(ring));
 		xbb_complete(ring);
@@ -636,15 +581,21 @@ static int xbb_ring_alloc(struct xbb_ring *ring)
 				    GFP_KERNEL);
 	ring->pool_handles = kvcalloc(n * segs, sizeof(*ring->pool_handles),
 				      GFP_KERNEL);
+	ring->pool_pgrants = kvcalloc(n * segs, sizeof(*ring->pool_pgrants),
+				      GFP_KERNEL);
 	ring->map_refs = kvcalloc(segs, sizeof(*ring->map_refs), GFP_KERNEL);
 	ring->map_ops = kvcalloc(segs, sizeof(*ring->map_ops), GFP_KERNEL);
+	ring->map_pages = kvcalloc(segs, sizeof(*ring->map_pages), GFP_KERNEL);
+	ring->map_seg = kvcalloc(segs, sizeof(*ring->map_seg), GFP_KERNEL);
+	ring->map_persist = kvcalloc(segs, sizeof(*ring->map_persist),
+				     GFP_KERNEL);
 	ring->unmap_ops = kvcalloc(segs, sizeof(*ring->unmap_ops), GFP_KERNEL);
 	ring->unmap_pages = kvcalloc(segs, sizeof(*ring->unmap_pages),
 				     GFP_KERNEL);
 	if (!ring->pool || !ring->pool_segs || !ring->pool_pages ||
-	    !ring->pool_handles || !ring->map_refs || !ring->map_ops ||
-	    !ring->unmap_ops ||
-	    !ring->unmap_pages)
+	    !ring->pool_handles || !ring->pool_pgrants || !ring->map_refs ||
+	    !ring->map_ops || !ring->map_pages || !ring->map_seg ||
+	    !ring->map_persist || !ring->unmap_ops || !ring->unmap_pages)
 		return -ENOMEM;
 
 	for (i = 0; i < n; i++) {
@@ -652,8 +603,9 @@ static int xbb_ring_alloc(struct xbb_ring *ring)
 
 		p->ring = ring;
 		p->segs = &ring->pool_segs[i * segs];
-		p->pages = &ring->pool_pages[i * segs];
-		p->handles = &ring->pool_handles[i * segs];
+		p->map.pages = &ring->pool_pages[i * segs];
+		p->map.handles = &ring->pool_handles[i * segs];
+		p->map.pgrants = &ring->pool_pgrants[i * segs];
 		list_add_tail(&p->node, &ring->free);
 	}
 	ring->nr_free = n;
@@ -669,10 +621,18 @@ static void xbb_ring_free(struct xbb_ring *ring)
 	ring->unmap_pages = NULL;
 	kvfree(ring->unmap_ops);
 	ring->unmap_ops = NULL;
+	kvfree(ring->map_persist);
+	ring->map_persist = NULL;
+	kvfree(ring->map_seg);
+	ring->map_seg = NULL;
+	kvfree(ring->map_pages);
+	ring->map_pages = NULL;
 	kvfree(ring->map_ops);
 	ring->map_ops = NULL;
 	kvfree(ring->map_refs);
 	ring->map_refs = NULL;
+	kvfree(ring->pool_pgrants);
+	ring->pool_pgrants = NULL;
 	kvfree(ring->pool_handles);
 	ring->pool_handles = NULL;
 	kvfree(ring->pool_pages);
@@ -701,39 +661,29 @@ int xbb_ring_start(struct xbb_ring *ring, const char *dir,
 		   const struct xpvbus_ring_layout *layout)
 {
 	struct xenbus_device *dev = ring->be->dev;
-	unsigned int size = XEN_PAGE_SIZE * layout->nr_pages;
-	RING_IDX req_prod, rsp_prod;
-	struct blkif_sring *sring;
 	int err;
 
 	err = xpvbus_map_ring(dev, dir, desc, layout, &ring->sring);
 	if (err)
 		return err;
 
-	sring = ring->sring;
-	rsp_prod = READ_ONCE(sring->rsp_prod);
-	req_prod = READ_ONCE(sring->req_prod);
 	switch (ring->abi) {
 	case XBB_ABI_X86_32:
-		BACK_RING_ATTACH(&ring->ring.x86_32,
-				 (struct xbb_x86_32_sring *)ring->sring,
-				 rsp_prod, size);
+		err = XPVBUS_BACK_RING_ATTACH(dev, dir, desc, layout,
+					      &ring->ring.x86_32, ring->sring);
 		break;
 	case XBB_ABI_X86_64:
-		BACK_RING_ATTACH(&ring->ring.x86_64,
-				 (struct xbb_x86_64_sring *)ring->sring,
-				 rsp_prod, size);
+		err = XPVBUS_BACK_RING_ATTACH(dev, dir, desc, layout,
+					      &ring->ring.x86_64, ring->sring);
 		break;
 	default:
-		BACK_RING_ATTACH(&ring->ring.native, sring, rsp_prod, size);
+		err = XPVBUS_BACK_RING_ATTACH(dev, dir, desc, layout,
+					      &ring->ring.native, ring->sring);
 		break;
 	}
 	ring->nr_pool = RING_SIZE(&ring->ring.native);
-	if (req_prod - rsp_prod > ring->nr_pool) {
-		xenbus_dev_fatal(dev, -EIO, "%s: %u requests on a ring of %u",
-				 dir, req_prod - rsp_prod, ring->nr_pool);
-		return -EIO;
-	}
+	if (err)
+		return err;
 
 	ring->max_segs = xbb_max_segs();
 	err = xbb_ring_alloc(ring);
@@ -765,9 +715,9 @@ int xbb_ring_start(struct xbb_ring *ring, const char *dir,
  * @ring: the queue, started or partly started
  *
  * The kthread stops reading requests, waits for every bio in flight,
- * unmaps each grant and answers; then the IRQ is unbound and the ring
- * unmapped. Safe at any point of xbb_ring_start(), and a no-op the second
- * time.
+ * unmaps each grant and answers; then every persistent grant is unmapped,
+ * the IRQ unbound and the ring unmapped. Safe at any point of
+ * xbb_ring_start(), and a no-op the second time.
  */
 void xbb_ring_stop(struct xbb_ring *ring)
 {
@@ -775,6 +725,7 @@ void xbb_ring_stop(struct xbb_ring *ring)
 		kthread_stop(ring->task);
 		ring->task = NULL;
 	}
+	xbb_pgrant_free_all(ring);
 	xpvbus_unbind_evtchn(&ring->irq, ring);
 	xpvbus_unmap_ring(ring->be->dev, &ring->sring);
 	xbb_ring_free(ring);

@@ -17,6 +17,14 @@
  *                       request to @done under @done_lock and wake it.
  *   struct xbb_pending  one request in flight; the ring owns ring-size of
  *                       them, so in-flight work is bounded by the ring.
+ *   struct xbb_pgrant   one persistent grant: mapped once, kept in its
+ *                       ring's tree and LRU list; the kthread alone
+ *                       touches both, so neither has a lock.
+ *
+ * Files: blkback.c (ring, kthread, requests), grant.c (mapping a
+ * request's grants), persistent.c (the persistent grant tree), vbd.c (the
+ * block device: open, close, resize), sysfs.c (statistics), xenbus.c
+ * (negotiation).
  */
 #ifndef XPV_BLKBACK_COMMON_H
 #define XPV_BLKBACK_COMMON_H
@@ -26,7 +34,9 @@
 #include <linux/blkdev.h>
 #include <linux/build_bug.h>
 #include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -169,12 +179,65 @@ union xbb_back_ring {
 	(BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST * XBB_SEGS_PER_INDIRECT_PAGE)
 #define XBB_SECTORS_PER_PAGE	(XEN_PAGE_SIZE >> SECTOR_SHIFT)
 
+/* How often each kthread wakes with nothing to do: resize check, LRU. */
+#define XBB_IDLE_INTERVAL	msecs_to_jiffies(100)
+
 extern unsigned int xbb_max_queues;
 extern unsigned int xbb_max_ring_page_order;
 extern unsigned int xbb_max_indirect_segments;
 extern unsigned int xbb_max_buffer_pages;
+extern bool xbb_feature_persistent;
 
 unsigned int xbb_max_segs(void);
+
+/* --- statistics --- */
+
+/**
+ * struct xbb_stats - one queue's counters, shown summed in sysfs
+ * @oo_req: times requests waited for a free slot (Linux's name)
+ * @rd_req: read requests
+ * @wr_req: write requests
+ * @f_req: flush and barrier requests
+ * @ds_req: discard requests
+ * @rd_sect: sectors read
+ * @wr_sect: sectors written
+ * @map_ops: grant map batches (hypercalls)
+ * @grants_mapped: grants mapped
+ * @unmap_ops: grant unmap batches
+ * @grants_unmapped: grants unmapped
+ * @pgrant_hits: segments served by a persistent grant already mapped
+ * @pgrant_misses: segments of a persistent-grant frontend that were not
+ * @pgrant_purged: persistent grants unmapped by the LRU pass
+ * @notify: notifications sent to the frontend
+ * @irq: notifications received from it
+ *
+ * Each field has one writer (@irq the IRQ handler, the rest the queue's
+ * kthread), so plain u64s written with WRITE_ONCE() read back whole.
+ */
+struct xbb_stats {
+	u64 oo_req;
+	u64 rd_req;
+	u64 wr_req;
+	u64 f_req;
+	u64 ds_req;
+	u64 rd_sect;
+	u64 wr_sect;
+	u64 map_ops;
+	u64 grants_mapped;
+	u64 unmap_ops;
+	u64 grants_unmapped;
+	u64 pgrant_hits;
+	u64 pgrant_misses;
+	u64 pgrant_purged;
+	u64 notify;
+	u64 irq;
+};
+
+/* Only a counter's one writer calls this. */
+static inline void xbb_stat_add(u64 *counter, u64 n)
+{
+	WRITE_ONCE(*counter, *counter + n);
+}
 
 /* --- blkback.c: the data path --- */
 
@@ -207,6 +270,19 @@ struct xbb_request {
 };
 
 struct xbb_ring;
+struct xbb_pgrant;
+
+/**
+ * struct xbb_mapping - where a run of segments is mapped
+ * @pages: the page each segment is mapped at
+ * @handles: per-request mappings' grant handles (XBB_NO_HANDLE otherwise)
+ * @pgrants: the persistent grant serving a segment, or NULL
+ */
+struct xbb_mapping {
+	struct page **pages;
+	grant_handle_t *handles;
+	struct xbb_pgrant **pgrants;
+};
 
 /**
  * struct xbb_pending - a request whose bios are in flight
@@ -218,8 +294,7 @@ struct xbb_ring;
  * @nr_segs: segments mapped
  * @bios: bios in flight, plus one held while submitting
  * @segs: the validated segments, @nr_segs of them
- * @pages: the pages the segments are mapped at
- * @handles: the mappings' grant handles
+ * @map: where the segments are mapped
  */
 struct xbb_pending {
 	struct xbb_ring *ring;
@@ -230,8 +305,7 @@ struct xbb_pending {
 	unsigned int nr_segs;
 	atomic_t bios;
 	struct blkif_request_segment *segs;
-	struct page **pages;
-	grant_handle_t *handles;
+	struct xbb_mapping map;
 };
 
 struct xbb_backend;
@@ -256,14 +330,27 @@ struct xbb_backend;
  * @pool_segs: the segment arrays of @pool
  * @pool_pages: the page arrays of @pool
  * @pool_handles: the handle arrays of @pool
+ * @pool_pgrants: the persistent grant arrays of @pool
  * @nr_pool: ring size
  * @max_segs: segments one pending request can hold
  * @map_refs: scratch: one request's grant references (the kthread's)
  * @map_ops: scratch for mapping them
- * @unmap_ops: scratch for unmapping them
+ * @map_pages: the pages of @map_ops
+ * @map_seg: the segment each of @map_ops maps
+ * @map_persist: whether each of @map_ops is to become persistent
+ * @unmap_ops: scratch for unmapping grants, @max_segs at a time
  * @unmap_pages: the pages of @unmap_ops
  * @indirect_pages: scratch pages for one request's indirect descriptors
+ * @indirect_handles: their handles
+ * @indirect_pgrants: their persistent grants
  * @cache: free pages for grant mappings
+ * @persistent: both ends agreed on persistent grants (fixed per connection)
+ * @pgrants: the persistent grants, by grant reference
+ * @pgrant_lru: the same, least recently used first
+ * @nr_pgrants: entries in @pgrants
+ * @pgrant_full: a grant was not kept for want of room since the last purge
+ * @next_purge: when the next LRU pass is due (jiffies)
+ * @st: counters
  */
 struct xbb_ring {
 	struct xbb_backend *be;
@@ -286,15 +373,30 @@ struct xbb_ring {
 	struct blkif_request_segment *pool_segs;
 	struct page **pool_pages;
 	grant_handle_t *pool_handles;
+	struct xbb_pgrant **pool_pgrants;
 	unsigned int nr_pool;
 	unsigned int max_segs;
 
 	grant_ref_t *map_refs;
 	struct gnttab_map_grant_ref *map_ops;
+	struct page **map_pages;
+	unsigned int *map_seg;
+	bool *map_persist;
 	struct gnttab_unmap_grant_ref *unmap_ops;
 	struct page **unmap_pages;
 	struct page *indirect_pages[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	grant_handle_t indirect_handles[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	struct xbb_pgrant *indirect_pgrants[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
 	struct gnttab_page_cache cache;
+
+	bool persistent;
+	struct rb_root pgrants;
+	struct list_head pgrant_lru;
+	unsigned int nr_pgrants;
+	bool pgrant_full;
+	unsigned long next_purge;
+
+	struct xbb_stats st;
 };
 
 int xbb_ring_start(struct xbb_ring *ring, const char *dir,
@@ -302,7 +404,55 @@ int xbb_ring_start(struct xbb_ring *ring, const char *dir,
 		   const struct xpvbus_ring_layout *layout);
 void xbb_ring_stop(struct xbb_ring *ring);
 
-/* --- xenbus.c: the control path --- */
+/* --- grant.c: mapping the frontend's pages --- */
+
+/* A segment without a per-request mapping. */
+#define XBB_NO_HANDLE	((grant_handle_t)~0U)
+
+/* The address a grant is mapped at, for the map and unmap ops. */
+static inline unsigned long xbb_page_addr(struct page *page)
+{
+	return (unsigned long)pfn_to_kaddr(page_to_pfn(page));
+}
+
+int xbb_grant_map(struct xbb_ring *ring, const grant_ref_t *refs,
+		  unsigned int n, bool readonly, const struct xbb_mapping *m);
+void xbb_grant_unmap(struct xbb_ring *ring, const struct xbb_mapping *m,
+		     unsigned int n);
+void xbb_grant_unmap_batch(struct xbb_ring *ring, unsigned int n);
+
+/* --- persistent.c: grants kept mapped across requests --- */
+
+/**
+ * struct xbb_pgrant - a persistent grant
+ * @node: in the ring's tree, keyed by @gref
+ * @lru: on the ring's LRU list
+ * @gref: the frontend's grant reference
+ * @handle: the mapping's handle
+ * @page: where it is mapped (writable: it may serve reads and writes)
+ * @users: segments in flight on it; it is never unmapped while non-zero
+ * @last_used: jiffies of the last get or put
+ */
+struct xbb_pgrant {
+	struct rb_node node;
+	struct list_head lru;
+	grant_ref_t gref;
+	grant_handle_t handle;
+	struct page *page;
+	unsigned int users;
+	unsigned long last_used;
+};
+
+void xbb_pgrant_init(struct xbb_ring *ring);
+unsigned int xbb_pgrant_room(struct xbb_ring *ring);
+struct xbb_pgrant *xbb_pgrant_get(struct xbb_ring *ring, grant_ref_t gref);
+struct xbb_pgrant *xbb_pgrant_add(struct xbb_ring *ring, grant_ref_t gref,
+				  struct page *page, grant_handle_t handle);
+void xbb_pgrant_put(struct xbb_ring *ring, struct xbb_pgrant *pg);
+void xbb_pgrant_purge(struct xbb_ring *ring);
+void xbb_pgrant_free_all(struct xbb_ring *ring);
+
+/* --- vbd.c and xenbus.c: the control path --- */
 
 /**
  * struct xbb_vbd - the block device behind a vbd
@@ -313,8 +463,10 @@ void xbb_ring_stop(struct xbb_ring *ring);
  * @flush: the device has a volatile write cache: flush and barrier offered
  * @discard: discard offered
  * @secure_discard: secure erase offered as discard-secure
- * @sectors: size in 512-byte sectors
+ * @sectors: size in 512-byte sectors; changed by queue 0's kthread on a
+ *	resize, so read with READ_ONCE() (xbb_vbd_sectors())
  * @handle: the device as opened (see xpv_bdev_open() in compat.h)
+ * @mode: the toolstack's "mode" as read, for sysfs
  */
 struct xbb_vbd {
 	struct block_device *bdev;
@@ -326,7 +478,13 @@ struct xbb_vbd {
 	bool secure_discard;
 	sector_t sectors;
 	struct xpv_bdev_handle *handle;
+	char mode[16];
 };
+
+static inline sector_t xbb_vbd_sectors(const struct xbb_vbd *vbd)
+{
+	return READ_ONCE(vbd->sectors);
+}
 
 /**
  * struct xbb_backend - one vbd device
@@ -338,6 +496,9 @@ struct xbb_vbd {
  * @rings: the queues, @nr_rings of them (NULL when disconnected)
  * @nr_rings: negotiated number of queues
  * @abi: the frontend's ring layout
+ * @persistent_offered: feature_persistent as it was at this connection,
+ *	what "feature-persistent" says
+ * @sysfs: the sysfs attributes exist
  */
 struct xbb_backend {
 	struct xenbus_device *dev;
@@ -348,9 +509,20 @@ struct xbb_backend {
 	struct xbb_ring *rings;
 	unsigned int nr_rings;
 	enum xbb_abi abi;
+	bool persistent_offered;
+	bool sysfs;
 };
+
+int xbb_vbd_open(struct xbb_backend *be, dev_t devt);
+void xbb_vbd_close(struct xbb_vbd *vbd);
+void xbb_vbd_check_resize(struct xbb_backend *be);
 
 int xbb_xenbus_init(void);
 void xbb_xenbus_exit(void);
+
+/* --- sysfs.c --- */
+
+int xbb_sysfs_add(struct xbb_backend *be);
+void xbb_sysfs_remove(struct xbb_backend *be);
 
 #endif /* XPV_BLKBACK_COMMON_H */

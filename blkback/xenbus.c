@@ -6,10 +6,14 @@
  *              its rings (feature-max-indirect-segments, max-ring-page-order,
  *              multi-queue-max-queues), watch physical-device, InitWait.
  *   physical-device (written by the toolstack's "block" hotplug script as
- *              "major:minor" in hex): open the block device with "mode".
+ *              "major:minor" in hex): open the block device with "mode",
+ *              create the sysfs attributes.
  *   frontend Initialised/Connected, once the device is open: map the
- *              rings, start the queues, publish the disk (sectors, info,
- *              sector sizes, flush/barrier/discard) and go Connected.
+ *              rings, start the queues (with persistent grants if the
+ *              frontend wrote feature-persistent and feature_persistent
+ *              is on), publish the disk (sectors, info, sector sizes,
+ *              flush/barrier/discard, feature-persistent) and go
+ *              Connected.
  *   frontend Closing/Closed, or removal: stop the queues (their in-flight
  *              I/O drained, every grant unmapped), Closing/Closed, and
  *              unregister the device once the toolstack set online = 0.
@@ -31,67 +35,6 @@ static const struct xpvbus_ring_desc xbb_ring_keys = {
 	.order_key = "ring-page-order",
 	.max_order = XENBUS_MAX_RING_GRANT_ORDER,
 };
-
-/* --- the block device --- */
-
-static int xbb_vbd_open(struct xbb_backend *be, dev_t devt)
-{
-	struct xenbus_device *dev = be->dev;
-	struct xbb_vbd *vbd = &be->vbd;
-	struct xpv_bdev_handle *handle;
-	struct block_device *bdev;
-	bool write, cdrom = false;
-	char *str;
-	int err;
-
-	str = xenbus_read(XBT_NIL, dev->nodename, "mode", NULL);
-	if (IS_ERR(str)) {
-		xenbus_dev_fatal(dev, PTR_ERR(str), "reading mode");
-		return PTR_ERR(str);
-	}
-	write = strchr(str, 'w');
-	kfree(str);
-
-	str = xenbus_read(XBT_NIL, dev->otherend, "device-type", NULL);
-	if (!IS_ERR(str)) {
-		cdrom = !strcmp(str, "cdrom");
-		kfree(str);
-	}
-
-	handle = xpv_bdev_open(devt, write);
-	if (IS_ERR(handle)) {
-		err = PTR_ERR(handle);
-		xenbus_dev_fatal(dev, err, "opening device %u:%u",
-				 MAJOR(devt), MINOR(devt));
-		return err;
-	}
-	bdev = xpv_bdev_get(handle);
-
-	vbd->handle = handle;
-	vbd->bdev = bdev;
-	vbd->devt = devt;
-	vbd->readonly = !write;
-	vbd->cdrom = cdrom;
-	vbd->sectors = bdev_nr_sectors(bdev);
-	vbd->flush = bdev_write_cache(bdev);
-	vbd->discard = write && bdev_max_discard_sectors(bdev) &&
-		       xpvbus_read_bool(dev->nodename, "discard-enable", true);
-	vbd->secure_discard = vbd->discard &&
-			      bdev_max_secure_erase_sectors(bdev);
-	pr_debug("%s: %u:%u, %llu sectors, %s\n", dev->nodename, MAJOR(devt),
-		 MINOR(devt), (unsigned long long)vbd->sectors,
-		 write ? "rw" : "ro");
-	return 0;
-}
-
-static void xbb_vbd_close(struct xbb_vbd *vbd)
-{
-	if (!vbd->bdev)
-		return;
-	xpv_bdev_close(vbd->handle, !vbd->readonly);
-	vbd->handle = NULL;
-	vbd->bdev = NULL;
-}
 
 /* --- connection --- */
 
@@ -138,11 +81,16 @@ static int xbb_connect_rings(struct xbb_backend *be)
 	struct xpvbus_ring_desc desc = xbb_ring_keys;
 	struct xpvbus_ring_layout layout;
 	unsigned int i, nr;
+	bool persistent;
 	int err;
 
 	err = xbb_read_protocol(be);
 	if (err)
 		return err;
+	/* Fixed for this connection: what publish says is what is used. */
+	be->persistent_offered = READ_ONCE(xbb_feature_persistent);
+	persistent = be->persistent_offered &&
+		     xpvbus_read_bool(dev->otherend, "feature-persistent", false);
 	err = xpvbus_read_nr_queues(dev, xbb_max_queues, &nr);
 	if (err)
 		return err;
@@ -163,11 +111,13 @@ static int xbb_connect_rings(struct xbb_backend *be)
 		ring->be = be;
 		ring->index = i;
 		ring->abi = be->abi;
+		ring->persistent = persistent;
 		init_waitqueue_head(&ring->wq);
 		spin_lock_init(&ring->done_lock);
 		INIT_LIST_HEAD(&ring->done);
 		INIT_LIST_HEAD(&ring->free);
 		gnttab_page_cache_init(&ring->cache);
+		xbb_pgrant_init(ring);
 	}
 
 	for (i = 0; i < nr; i++) {
@@ -182,18 +132,19 @@ static int xbb_connect_rings(struct xbb_backend *be)
 		if (err)
 			return err;
 	}
-	pr_info("%s: %u queue(s) of %u page(s), protocol %d\n", dev->nodename,
-		nr, layout.nr_pages, be->abi);
+	pr_info("%s: %u queue(s) of %u page(s), protocol %d%s\n",
+		dev->nodename, nr, layout.nr_pages, be->abi,
+		be->rings[0].persistent ? ", persistent grants" : "");
 	return 0;
 }
 
-/* Publish what the frontend needs to know about the disk. */
-static int xbb_publish(struct xbb_backend *be)
+/* What the frontend needs to know about the disk of @arg, a backend. */
+static int xbb_publish(struct xenbus_transaction xbt, void *arg)
 {
+	struct xbb_backend *be = arg;
 	struct xenbus_device *dev = be->dev;
 	struct xbb_vbd *vbd = &be->vbd;
 	struct block_device *bdev = vbd->bdev;
-	struct xenbus_transaction xbt;
 	unsigned int info;
 	int err;
 
@@ -201,15 +152,11 @@ static int xbb_publish(struct xbb_backend *be)
 	       (vbd->readonly ? VDISK_READONLY : 0) |
 	       (bdev->bd_disk->flags & GENHD_FL_REMOVABLE ?
 		VDISK_REMOVABLE : 0);
-again:
-	err = xenbus_transaction_start(&xbt);
-	if (err) {
-		xenbus_dev_fatal(dev, err, "starting transaction");
-		return err;
-	}
 	err = xpvbus_write_bool(xbt, dev, "feature-flush-cache", vbd->flush) ?:
 	      xpvbus_write_bool(xbt, dev, "feature-barrier", vbd->flush) ?:
-	      xpvbus_write_bool(xbt, dev, "feature-discard", vbd->discard);
+	      xpvbus_write_bool(xbt, dev, "feature-discard", vbd->discard) ?:
+	      xpvbus_write_bool(xbt, dev, "feature-persistent",
+				be->persistent_offered);
 	if (!err && vbd->discard)
 		err = xpvbus_write_uint(xbt, dev, "discard-granularity",
 					bdev_discard_granularity(bdev)) ?:
@@ -217,24 +164,13 @@ again:
 					bdev_discard_alignment(bdev)) ?:
 		      xpvbus_write_bool(xbt, dev, "discard-secure",
 					vbd->secure_discard);
-	if (!err)
-		err = xpvbus_write_uint(xbt, dev, "sectors", vbd->sectors) ?:
-		      xpvbus_write_uint(xbt, dev, "info", info) ?:
-		      xpvbus_write_uint(xbt, dev, "sector-size",
-					bdev_logical_block_size(bdev)) ?:
-		      xpvbus_write_uint(xbt, dev, "physical-sector-size",
-					bdev_physical_block_size(bdev));
-	if (err) {
-		xenbus_transaction_end(xbt, 1);
-		xenbus_dev_fatal(dev, err, "writing the disk's details");
-		return err;
-	}
-	err = xenbus_transaction_end(xbt, 0);
-	if (err == -EAGAIN)
-		goto again;
-	if (err)
-		xenbus_dev_fatal(dev, err, "ending transaction");
-	return err;
+	return err ?:
+	       xpvbus_write_uint(xbt, dev, "sectors", xbb_vbd_sectors(vbd)) ?:
+	       xpvbus_write_uint(xbt, dev, "info", info) ?:
+	       xpvbus_write_uint(xbt, dev, "sector-size",
+				 bdev_logical_block_size(bdev)) ?:
+	       xpvbus_write_uint(xbt, dev, "physical-sector-size",
+				 bdev_physical_block_size(bdev));
 }
 
 /*
@@ -251,7 +187,9 @@ static void xbb_try_connect(struct xbb_backend *be)
 	    be->frontend_state != XPVBUS_CONNECTED)
 		return;
 
-	if (xbb_connect_rings(be) || xbb_publish(be) ||
+	/* No kthread runs yet: a resize while disconnected is caught here. */
+	WRITE_ONCE(be->vbd.sectors, bdev_nr_sectors(be->vbd.bdev));
+	if (xbb_connect_rings(be) || xpvbus_transaction(dev, xbb_publish, be) ||
 	    xpvbus_set_state(dev, XPVBUS_CONNECTED))
 		xbb_disconnect(be);
 }
@@ -285,6 +223,10 @@ static void xbb_physical_device_changed(struct xpvbus_watch *w)
 				dev->nodename, MAJOR(be->vbd.devt),
 				MINOR(be->vbd.devt), major, minor);
 	} else if (!xbb_vbd_open(be, devt)) {
+		err = xbb_sysfs_add(be);
+		if (err)
+			dev_warn(&dev->dev, "creating sysfs attributes: %d\n",
+				 err);
 		xbb_try_connect(be);
 	}
 	mutex_unlock(&be->lock);
@@ -342,6 +284,8 @@ static void xbb_remove(struct xenbus_device *dev)
 	if (!be)
 		return;
 	xpvbus_unwatch(&be->phys_watch);
+	/* Before the lock: deleting waits for readers, which take it. */
+	xbb_sysfs_remove(be);
 	mutex_lock(&be->lock);
 	xbb_disconnect(be);
 	xbb_vbd_close(&be->vbd);

@@ -99,6 +99,35 @@ int xpvbus_map_ring(struct xenbus_device *dev, const char *dir,
 EXPORT_SYMBOL_GPL(xpvbus_map_ring);
 
 /**
+ * xpvbus_check_back_ring() - refuse a shared ring with too many requests
+ * @dev: the device (its error node reports a bad ring)
+ * @dir: the queue directory the ring's references were read in
+ * @desc: the driver's ring description (@desc->ref_key names the ring)
+ * @req_prod: the frontend's request producer, read once from the ring
+ * @rsp_prod: the response producer the back ring resumes from
+ * @size: the entries in the ring (RING_SIZE())
+ *
+ * A frontend may hand over a ring that already holds requests, but never
+ * more than a ring of them: any other index means a broken or hostile
+ * peer, and the backend would read requests it already answered.
+ * Called by XPVBUS_BACK_RING_ATTACH().
+ *
+ * Return: 0, or -EIO after xenbus_dev_fatal().
+ */
+int xpvbus_check_back_ring(struct xenbus_device *dev, const char *dir,
+			   const struct xpvbus_ring_desc *desc,
+			   RING_IDX req_prod, RING_IDX rsp_prod,
+			   unsigned int size)
+{
+	if (req_prod - rsp_prod <= size)
+		return 0;
+	xenbus_dev_fatal(dev, -EIO, "%s/%s: %u requests on a ring of %u",
+			 dir, desc->ref_key, req_prod - rsp_prod, size);
+	return -EIO;
+}
+EXPORT_SYMBOL_GPL(xpvbus_check_back_ring);
+
+/**
  * xpvbus_unmap_ring() - unmap a ring mapped by xpvbus_map_ring()
  * @dev: the device
  * @vaddr: the mapping; set to NULL. Nothing is done when already NULL.

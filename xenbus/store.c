@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * store.c - typed xenstore keys and per-queue directories.
+ * store.c - xenstore transactions, typed keys and per-queue directories.
+ *
+ * A driver's writes that the other end must see together (its features, a
+ * frontend's rings) go in one transaction, run by xpvbus_transaction().
  *
  * Numbers the other end writes are parsed strictly (kstrtouint: no sign,
  * no trailing junk) and bounded by the caller's maximum before they are
@@ -14,6 +17,45 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+
+/**
+ * xpvbus_transaction() - run writes in one xenstore transaction
+ * @dev: the device (its error node reports a failure)
+ * @fn: writes its keys with the transaction it is given; returns 0 or a
+ *	negative errno. It may run more than once: xenstore asks for a retry
+ *	(-EAGAIN) when another writer raced the transaction.
+ * @arg: @fn's argument
+ *
+ * Return: 0 once committed; the negative errno of @fn (the transaction is
+ * then abandoned) or of xenstore, after xenbus_dev_fatal().
+ */
+int xpvbus_transaction(struct xenbus_device *dev,
+		       int (*fn)(struct xenbus_transaction xbt, void *arg),
+		       void *arg)
+{
+	struct xenbus_transaction xbt;
+	int err;
+
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "starting transaction");
+		return err;
+	}
+	err = fn(xbt, arg);
+	if (err) {
+		xenbus_transaction_end(xbt, 1);
+		xenbus_dev_fatal(dev, err, "writing %s", dev->nodename);
+		return err;
+	}
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	if (err)
+		xenbus_dev_fatal(dev, err, "ending transaction");
+	return err;
+}
+EXPORT_SYMBOL_GPL(xpvbus_transaction);
 
 /**
  * xpvbus_write_uint() - write an unsigned number under the device's node

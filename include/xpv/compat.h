@@ -113,4 +113,119 @@ struct privcmd_pcidev_get_gsi {
 #define xpv_bdev_close(h, wr)	blkdev_put(h, xpv_bdev_mode(wr))
 #endif
 
+/*
+ * Linux 6.5, commit 05bdb9965305 ("block: replace fmode_t with a
+ * block-specific type for block open flags"): block_device_operations'
+ * ->ioctl() takes a blk_mode_t. Before it, an fmode_t.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#define xpv_blk_mode_t		blk_mode_t
+#else
+#define xpv_blk_mode_t		fmode_t
+#endif
+
+/*
+ * Linux 6.9, commit 27e32cd23fed ("block: pass a queue_limits argument to
+ * blk_mq_alloc_disk"), with queue_limits_start_update() and
+ * queue_limits_commit_update() for later changes, and Linux 6.11, commit
+ * 1122c0c1cc71 ("block: move cache control settings out of queue->flags"),
+ * which put the write cache and FUA in the limits' features; the
+ * blk_queue_*() setters went in the same release, except
+ * blk_queue_disable_discard() and blk_queue_disable_secure_erase() for a
+ * completion handler that learns the device cannot discard. Queues are
+ * non-rotational unless a driver says otherwise (BLK_FEAT_ROTATIONAL).
+ * Before, a driver allocated the disk, then called one setter per limit on
+ * its queue, blk_queue_write_cache() for the cache, and flagged a
+ * paravirtual queue non-rotational (QUEUE_FLAG_VIRT) itself. (6.9 and
+ * 6.10, half-way, are not supported.)
+ *
+ * A driver fills a struct queue_limits and states its cache separately:
+ *   xpv_blk_mq_alloc_disk(set, lim, data, wc, fua)   a disk with them
+ *   lim = xpv_queue_limits_start_update(q)           the current limits
+ *   xpv_queue_limits_commit_update(q, lim, wc, fua)  apply changed ones
+ * Only the limits below are applied on 6.1: logical and physical block
+ * size, max_hw_sectors, max_segments, max_segment_size, seg_boundary_mask,
+ * dma_alignment, max_hw_discard_sectors, max_secure_erase_sectors, and the
+ * discard granularity (when not 0) and alignment.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define xpv_lim_set_cache(lim, wc, fua) ({					\
+	struct queue_limits *__xpv_lim = (lim);				\
+	bool __xpv_wc = (wc);							\
+										\
+	__xpv_lim->features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA);	\
+	if (__xpv_wc)								\
+		__xpv_lim->features |= BLK_FEAT_WRITE_CACHE;			\
+	if (__xpv_wc && (fua))							\
+		__xpv_lim->features |= BLK_FEAT_FUA;				\
+})
+#define xpv_blk_mq_alloc_disk(set, lim, data, wc, fua) ({			\
+	struct queue_limits *__xpv_al = (lim);					\
+										\
+	xpv_lim_set_cache(__xpv_al, wc, fua);					\
+	blk_mq_alloc_disk(set, __xpv_al, data);				\
+})
+#define xpv_queue_limits_start_update(q)	queue_limits_start_update(q)
+#define xpv_queue_limits_commit_update(q, lim, wc, fua) ({			\
+	struct queue_limits *__xpv_cl = (lim);					\
+										\
+	xpv_lim_set_cache(__xpv_cl, wc, fua);					\
+	queue_limits_commit_update(q, __xpv_cl);				\
+})
+#else
+#define xpv_queue_limits_apply(q, lim) ({					\
+	struct request_queue *__xpv_q = (q);					\
+	const struct queue_limits *__xpv_l = (lim);				\
+										\
+	blk_queue_logical_block_size(__xpv_q, __xpv_l->logical_block_size);	\
+	blk_queue_physical_block_size(__xpv_q, __xpv_l->physical_block_size); \
+	blk_queue_max_hw_sectors(__xpv_q, __xpv_l->max_hw_sectors);		\
+	blk_queue_segment_boundary(__xpv_q, __xpv_l->seg_boundary_mask);	\
+	blk_queue_max_segment_size(__xpv_q, __xpv_l->max_segment_size);	\
+	blk_queue_max_segments(__xpv_q, __xpv_l->max_segments);		\
+	blk_queue_dma_alignment(__xpv_q, __xpv_l->dma_alignment);		\
+	blk_queue_max_discard_sectors(__xpv_q,					\
+				      __xpv_l->max_hw_discard_sectors);	\
+	blk_queue_max_secure_erase_sectors(__xpv_q,				\
+					   __xpv_l->max_secure_erase_sectors);	\
+	if (__xpv_l->discard_granularity)					\
+		__xpv_q->limits.discard_granularity =				\
+			__xpv_l->discard_granularity;				\
+	__xpv_q->limits.discard_alignment = __xpv_l->discard_alignment;	\
+})
+#define xpv_blk_mq_alloc_disk(set, lim, data, wc, fua) ({			\
+	struct gendisk *__xpv_disk = blk_mq_alloc_disk(set, data);		\
+										\
+	if (!IS_ERR(__xpv_disk)) {						\
+		blk_queue_flag_set(QUEUE_FLAG_VIRT, __xpv_disk->queue);	\
+		xpv_queue_limits_apply(__xpv_disk->queue, lim);		\
+		blk_queue_write_cache(__xpv_disk->queue, wc, fua);		\
+	}									\
+	__xpv_disk;								\
+})
+#define xpv_queue_limits_start_update(q)	((q)->limits)
+#define xpv_queue_limits_commit_update(q, lim, wc, fua) ({			\
+	struct request_queue *__xpv_cq = (q);					\
+										\
+	xpv_queue_limits_apply(__xpv_cq, lim);					\
+	blk_queue_write_cache(__xpv_cq, wc, fua);				\
+	0;									\
+})
+#define blk_queue_disable_discard(q)	blk_queue_max_discard_sectors(q, 0)
+#define blk_queue_disable_secure_erase(q) \
+	blk_queue_max_secure_erase_sectors(q, 0)
+#endif
+
+/*
+ * Linux 6.3, commit 2a81ada32f0e ("driver core: make struct
+ * bus_type.uevent() take a const *"): struct xenbus_driver's uevent()
+ * takes a const struct xenbus_device, as every bus's does. A driver's
+ * callback takes an xpv_uevent_xbdev pointer.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define xpv_uevent_xbdev	const struct xenbus_device
+#else
+#define xpv_uevent_xbdev	struct xenbus_device
+#endif
+
 #endif /* XPV_COMPAT_H */

@@ -18,6 +18,8 @@
 #include <linux/interrupt.h>
 #include <linux/types.h>
 
+#include <xen/interface/io/ring.h>
+#include <xen/page.h>
 #include <xen/xenbus.h>
 
 /* --- state --- */
@@ -40,8 +42,11 @@
 int xpvbus_set_state(struct xenbus_device *dev, enum xenbus_state target);
 void xpvbus_backend_closed(struct xenbus_device *dev);
 
-/* --- typed keys --- */
+/* --- transactions and typed keys --- */
 
+int xpvbus_transaction(struct xenbus_device *dev,
+		       int (*fn)(struct xenbus_transaction xbt, void *arg),
+		       void *arg);
 int xpvbus_write_uint(struct xenbus_transaction xbt, struct xenbus_device *dev,
 		      const char *key, unsigned long long val);
 int xpvbus_write_bool(struct xenbus_transaction xbt, struct xenbus_device *dev,
@@ -67,11 +72,15 @@ char *xpvbus_queue_dir(struct xenbus_device *dev, unsigned int nr_queues,
  *	or NULL for a protocol with single-page rings only
  * @max_order: the largest order this driver accepts (at most
  *	XENBUS_MAX_RING_GRANT_ORDER)
+ * @max_order_key: frontends only: the key in which the backend advertises
+ *	the largest order it maps ("max-ring-page-order"), or NULL for a
+ *	protocol with single-page rings only
  */
 struct xpvbus_ring_desc {
 	const char *ref_key;
 	const char *order_key;
 	unsigned int max_order;
+	const char *max_order_key;
 };
 
 /**
@@ -91,11 +100,89 @@ int xpvbus_map_ring(struct xenbus_device *dev, const char *dir,
 		    const struct xpvbus_ring_desc *desc,
 		    const struct xpvbus_ring_layout *layout, void **vaddr);
 void xpvbus_unmap_ring(struct xenbus_device *dev, void **vaddr);
+int xpvbus_check_back_ring(struct xenbus_device *dev, const char *dir,
+			   const struct xpvbus_ring_desc *desc,
+			   RING_IDX req_prod, RING_IDX rsp_prod,
+			   unsigned int size);
+
+/**
+ * XPVBUS_BACK_RING_ATTACH() - attach a back ring to a ring just mapped
+ * @dev: the device
+ * @dir: the queue directory, as given to xpvbus_map_ring()
+ * @desc: the driver's ring description, as given to xpvbus_map_ring()
+ * @layout: the ring's layout, as given to xpvbus_map_ring()
+ * @_ring: the driver's back ring (struct foo_back_ring *)
+ * @_sring: the address xpvbus_map_ring() gave (void * will do: it is
+ *	taken as the shared ring type of @_ring)
+ *
+ * The back ring resumes where the frontend's responses are (rsp_prod), so
+ * a ring handed over half used carries on; the requests outstanding are
+ * then checked with xpvbus_check_back_ring().
+ *
+ * Return: 0, or -EIO (after xenbus_dev_fatal()) when the frontend's
+ * request index is more than a ring ahead.
+ */
+#define XPVBUS_BACK_RING_ATTACH(dev, dir, desc, layout, _ring, _sring)	\
+({									\
+	typeof(_ring) __xr = (_ring);					\
+	typeof(__xr->sring) __xs = (_sring);				\
+	RING_IDX __rsp = READ_ONCE(__xs->rsp_prod);			\
+									\
+	BACK_RING_ATTACH(__xr, __xs, __rsp,				\
+			 XEN_PAGE_SIZE * (layout)->nr_pages);		\
+	xpvbus_check_back_ring(dev, dir, desc, READ_ONCE(__xs->req_prod),\
+			       __rsp, RING_SIZE(__xr));			\
+})
 
 int xpvbus_bind_evtchn(struct xenbus_device *dev, const char *dir,
 		       const char *key, irq_handler_t handler,
 		       const char *name, void *data);
 void xpvbus_unbind_evtchn(int *irq, void *data);
+
+/* --- frontend rings --- */
+
+/**
+ * struct xpvbus_fring - a ring a frontend allocates and grants to its backend
+ * @sring: the zeroed, shared pages (NULL when none are allocated)
+ * @nr_pages: pages in the ring, a power of two
+ * @grefs: the grant reference of each page
+ */
+struct xpvbus_fring {
+	void *sring;
+	unsigned int nr_pages;
+	grant_ref_t grefs[XENBUS_MAX_RING_GRANTS];
+};
+
+/**
+ * struct xpvbus_fevtchn - an event channel a frontend allocates
+ * @port: the local port, valid while @irq is bound
+ * @irq: its IRQ, bound with late EOI; 0 when unbound
+ */
+struct xpvbus_fevtchn {
+	evtchn_port_t port;
+	int irq;
+};
+
+unsigned int xpvbus_read_max_ring_order(struct xenbus_device *dev,
+					const struct xpvbus_ring_desc *desc);
+int xpvbus_fring_alloc(struct xenbus_device *dev, struct xpvbus_fring *ring,
+		       unsigned int order, gfp_t gfp);
+void xpvbus_fring_free(struct xpvbus_fring *ring);
+int xpvbus_fring_publish(struct xenbus_transaction xbt,
+			 struct xenbus_device *dev, const char *dir,
+			 const struct xpvbus_ring_desc *desc,
+			 const struct xpvbus_fring *ring);
+int xpvbus_fevtchn_bind(struct xenbus_device *dev, struct xpvbus_fevtchn *ev,
+			irq_handler_t handler, const char *name, void *data);
+void xpvbus_fevtchn_unbind(struct xpvbus_fevtchn *ev, void *data);
+int xpvbus_fevtchn_publish(struct xenbus_transaction xbt, const char *dir,
+			   const char *key, const struct xpvbus_fevtchn *ev);
+unsigned int xpvbus_read_max_queues(struct xenbus_device *dev,
+				    unsigned int max);
+int xpvbus_write_nr_queues(struct xenbus_transaction xbt,
+			   struct xenbus_device *dev, unsigned int nr);
+char *xpvbus_local_queue_dir(struct xenbus_device *dev,
+			     unsigned int nr_queues, unsigned int queue);
 
 /* --- watches --- */
 

@@ -36,7 +36,7 @@ SRC_DIRS := Kbuild include xenbus evtchn privcmd gntdev blkfront blkback netfron
 
 SETUP_STAMP := $(XPV_CACHE)/.setup-done
 
-.PHONY: all modules sync-build setup sparse w1 checkpatch static tests run check check-pvh clean
+.PHONY: all modules sync-build setup sparse w1 checkpatch static tests run check check-pvh bench clean
 
 all: modules
 
@@ -82,6 +82,10 @@ run: modules tests
 check: static tests
 	$(MAKE) modules KBUILD_FLAGS="$(STRICT)"
 	./tests/run-suite.sh
+
+# The benchmark: one boot, in-tree against xpv (tests/run-bench.sh).
+bench: modules tests
+	./tests/run-bench.sh
 
 # Opt-in: PVH domUs, which need SVM visible to Xen (see testbed/boot.sh);
 # reported on its own, not part of check or CI.

@@ -20,7 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/versions.env"
 cache=${XPV_CACHE:-$top/.cache}
 profile=${PROFILE:-pv}
-timeout_s=${BOOT_TIMEOUT:-1500}
+timeout_s=${BOOT_TIMEOUT:-3600}
 
 case $profile in
 pv) cpu=max,-smap,-smep,-svm domu_type=pv ;;

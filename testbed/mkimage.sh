@@ -44,14 +44,17 @@ mkdir -p "$modroot/lib/modules"
 cp -al "$kroot/lib/modules/$kver" "$modroot/lib/modules/$kver"
 : >"$work/manifest"
 if [ "$drivers" = xpv ]; then
-	mkdir -p "$modroot/lib/modules/$kver/updates/xpv"
+	mkdir -p "$modroot/lib/modules/$kver/updates/xpv" "$work/alt"
 	for ko in "$xpvbuild"/*/*.ko; do
 		[ -e "$ko" ] || continue
 		name=$(basename "$ko" .ko)
 		# XPV_MODULES="xen-evtchn ...": only these of ours (bisecting).
 		case " ${XPV_MODULES:-$name} " in *" $name "*) ;; *) continue ;; esac
+		# The in-tree module leaves the tree (modprobe finds only ours)
+		# but stays in the image, in /xpv/alt, for tests that switch.
 		find "$modroot/lib/modules/$kver/kernel" \
-			\( -name "$name.ko" -o -name "$name.ko.xz" -o -name "$name.ko.zst" \) -delete
+			\( -name "$name.ko" -o -name "$name.ko.xz" -o -name "$name.ko.zst" \) \
+			-exec cp {} "$work/alt/" \; -delete
 		cp "$ko" "$modroot/lib/modules/$kver/updates/xpv/"
 		id=$(readelf -n "$ko" | awk '/Build ID/ { print $3 }')
 		echo "$name xpv $id" >>"$work/manifest"
@@ -121,8 +124,11 @@ base() {
 		ln -sf /usr/bin/kmod "$root/usr/sbin/$t"
 	done
 	cp -a "$top/tests/lib" "$root/xpv/lib"
+	mkdir -p "$root/xpv/bench"
+	cp "$top"/tests/bench/*.sh "$top"/tests/bench/*.jobs "$root/xpv/bench/"
 	cp "$out"/tests/tools/* "$root/usr/bin/" 2>/dev/null || true
 	cp "$work/manifest" "$root/xpv/manifest"
+	[ -d "$work/alt" ] && cp -a "$work/alt" "$root/xpv/alt"
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 	printf 'root:x:0:\n' >"$root/etc/group"
 	printf 'KVER=%s\nDRIVERS=%s\n' "$kver" "$drivers" >"$root/xpv/config"
@@ -148,7 +154,8 @@ cp "$roots/xen-utils-$XEN_SERIES/usr/lib/xen-$XEN_SERIES/bin/vchan-socket-proxy"
 add_elf "$domU" /usr/bin/xenstore /usr/bin/vchan-socket-proxy
 cp "$top/testbed/domU-init" "$domU/init"
 mkdir -p "$domU/xpv/guest"
-cp "$top"/tests/scenarios/*.guest.sh "$top"/tests/lib/*.guest.sh "$domU/xpv/guest/"
+cp "$top"/tests/scenarios/*.guest.sh "$top"/tests/lib/*.guest.sh \
+	"$top"/tests/bench/*.guest.sh "$domU/xpv/guest/"
 pack "$domU" "$outdir/domU.cpio.gz"
 
 # --- dom0 ------------------------------------------------------------------

@@ -39,7 +39,7 @@ mkdir -p "$tools"
 for src in "$top"/tests/*/*.c; do
 	case $src in *_test.c) continue ;; esac
 	bin=$tools/$(basename "$src" .c)
-	if [ ! "$bin" -nt "$src" ]; then
+	if [ ! "$bin" -nt "$src" ] || [ -n "$(find "$top/tests/lib" -name '*.h' -newer "$bin")" ]; then
 		echo "  CC      tests/$(basename "$(dirname "$src")")/$(basename "$src")"
 		# shellcheck disable=SC2086
 		gcc $CFLAGS -I"$top/tests/lib" -o "$bin" "$src"

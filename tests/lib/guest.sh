@@ -5,12 +5,15 @@
 
 GUEST_N=0
 
-# guest_result ok|fail DESCRIPTION
+# guest_result ok|fail|skip DESCRIPTION
 guest_result() {
 	GUEST_N=$((GUEST_N + 1))
 	xenstore-write "data/xpv/result/$GUEST_N" "$1 $2"
 	echo "domU: $1 $2"
 }
+
+# guest_skip REASON: a test that could not run here, and why.
+guest_skip() { guest_result skip "$1"; }
 
 # guest_check DESCRIPTION COMMAND...: result of running COMMAND.
 guest_check() {

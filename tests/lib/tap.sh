@@ -4,21 +4,23 @@
 
 TAP_N=0
 TAP_FAILED=0
+# TAP_PREFIX: put before every description (a scenario's current case).
+TAP_PREFIX=
 
 tap_ok() {
 	TAP_N=$((TAP_N + 1))
-	echo "ok $TAP_N $*"
+	echo "ok $TAP_N $TAP_PREFIX$*"
 }
 
 tap_fail() {
 	TAP_N=$((TAP_N + 1))
 	TAP_FAILED=$((TAP_FAILED + 1))
-	echo "not ok $TAP_N $*"
+	echo "not ok $TAP_N $TAP_PREFIX$*"
 }
 
 tap_skip() {
 	TAP_N=$((TAP_N + 1))
-	echo "ok $TAP_N # SKIP $*"
+	echo "ok $TAP_N # SKIP $TAP_PREFIX$*"
 }
 
 # tap_check DESCRIPTION COMMAND...

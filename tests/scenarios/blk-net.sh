@@ -51,7 +51,7 @@ if [ -n "$want" ] && [ "$want" = "$got" ]; then
 else
 	tap_fail "backing file holds the guest's pattern (guest ${want:-none}, file $got)"
 fi
-tap_check "dom0 pings the domU over the bridge" ping -c 2 -W 3 10.99.0.2 >/dev/null
+tap_check "dom0 pings the domU over the bridge" sh -c "ping -c 2 -W 3 10.99.0.2 >/dev/null"
 
 domu_destroy $name "$d"
 tap_check "loop device released" losetup -d "$loop"

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The network interop matrix: every netfront/netback pair this image can
+# load (xpv/xpv, xpv/in-tree, in-tree/xpv in an xpv image; in-tree/in-tree
+# in an in-tree one), each in a domU with two queues on bridge br0: MTU
+# 9000 on both ends, pings of 56, 1400 and 8000 bytes, eight TCP streams of
+# 4 MiB each way and 2000 UDP datagrams each way, every byte checked
+# (tests/net/netpattern.c), both queues carrying traffic, and nothing left
+# after xl destroy.
+# xpv-timeout: 1200
+. /xpv/lib/tap.sh
+. /xpv/lib/domu.sh
+. /xpv/lib/drivers.sh
+
+if [ "$DRIVERS" = intree ]; then
+	pairs=${MATRIX_PAIRS:-intree/intree}
+else
+	pairs=${MATRIX_PAIRS:-xpv/xpv xpv/intree intree/xpv}
+fi
+
+# guest_key D NODE
+guest_key() { xenstore-read "/local/domain/$1/data/xpv/$2" 2>/dev/null; }
+
+one_run() {
+	local fe=$1 be=$2 d vif p attempt st
+	TAP_PREFIX="$fe front, $be back: "
+	if ! driver_use "$be" xen-netback max_queues=4; then
+		tap_fail "load $be xen-netback"
+		return
+	fi
+	tap_ok "$be xen-netback loaded"
+	for attempt in 1 2 3; do
+		rm -f /tmp/nrecv.*
+		if ! d=$(DOMU_MAXVCPUS=2 DOMU_CMDLINE="xpv.netfront=$fe xen_netfront.max_queues=2" \
+			domu_create netmatrix net-matrix "vif = ['bridge=br0,mac=00:16:3e:00:00:03']"); then
+			tap_fail "xl create"
+			return
+		fi
+		vif=vif$d.0
+		# Wait for the guest to listen (or for the emulator's fault).
+		st=1
+		for _ in $(seq 1200); do
+			domu_faulted netmatrix && { st=2; break; }
+			[ "$(guest_key "$d" net-ready)" = 1 ] && { st=0; break; }
+			sleep 0.1
+		done
+		if [ $st = 2 ] && [ $attempt -lt 3 ]; then
+			domu_set_aside netmatrix
+			continue
+		fi
+		break
+	done
+	if [ $st != 0 ]; then
+		tap_fail "the guest's receivers are up within 120 s"
+		domu_console netmatrix
+		domu_destroy netmatrix "$d"
+		return
+	fi
+	ip link set "$vif" mtu 9000 && ip link set br0 mtu 9000
+	tap_check "MTU 9000 on $vif and br0" test "$(cat /sys/class/net/$vif/mtu)" = 9000
+	for p in 56 1400 8000; do
+		tap_check "dom0 pings the domU with $p bytes" \
+			sh -c "ping -c 2 -W 5 -s $p 10.99.0.2 >/dev/null"
+	done
+	# Receivers for the guest's streams, then ours to the guest.
+	{ timeout 180 netpattern tcp-recv 5001 8 4194304 51; echo "status=$?"; } \
+		>/tmp/nrecv.5001 2>&1 &
+	{ timeout 180 netpattern udp-recv 5100 2000 1400 51 60000; echo "status=$?"; } \
+		>/tmp/nrecv.5100 2>&1 &
+	timeout 180 netpattern tcp-send 10.99.0.2 6001 8 4194304 61
+	sleep 1
+	netpattern udp-send 10.99.0.2 6100 2000 1400 61
+	wait
+	tap_check "8 TCP streams of 4 MiB from the guest arrive intact: $(head -n1 /tmp/nrecv.5001)" \
+		grep -q "^status=0" /tmp/nrecv.5001
+	tap_check "UDP from the guest, 90% or more intact: $(head -n1 /tmp/nrecv.5100)" \
+		grep -q "^status=0" /tmp/nrecv.5100
+	if ! domu_wait_done "$d" 200 netmatrix; then
+		tap_fail "guest side finished"
+		domu_console netmatrix
+	fi
+	domu_results "$d"
+	tap_check "the guest runs the $fe netfront" test "$(guest_key "$d" netfront-impl)" = "$fe"
+	tap_check "the backend is the $be netback" test "$(driver_loaded_impl xen-netback)" = "$be"
+	tap_check "2 queues negotiated (xenstore says $(xenstore-read /local/domain/$d/device/vif/0/multi-queue-num-queues 2>/dev/null))" \
+		test "$(xenstore-read /local/domain/$d/device/vif/0/multi-queue-num-queues 2>/dev/null)" = 2
+	tap_check "the guest's eth0 has 2 tx queues" test "$(guest_key "$d" nr-tx-queues)" = 2
+	tap_check "both queues took interrupts in the guest (q0 $(guest_key "$d" irq-q0), q1 $(guest_key "$d" irq-q1))" \
+		sh -c "[ '$(guest_key "$d" irq-q0)' -gt 0 ] && [ '$(guest_key "$d" irq-q1)' -gt 0 ]"
+	domu_destroy netmatrix "$d"
+	tap_check "$vif is gone" sh -c "! ip link show $vif >/dev/null 2>&1"
+	ip link set br0 mtu 1500 2>/dev/null
+	TAP_PREFIX=
+}
+
+for pair in $pairs; do
+	fe=${pair%/*} be=${pair#*/}
+	TAP_PREFIX=
+	if ! driver_has "$fe" xen-netfront || ! driver_has "$be" xen-netback; then
+		tap_skip "$fe front, $be back: this image has no $fe xen-netfront or $be xen-netback"
+		continue
+	fi
+	one_run "$fe" "$be"
+done
+driver_use "$([ "$DRIVERS" = intree ] && echo intree || echo xpv)" xen-netback >/dev/null 2>&1 ||
+	driver_use intree xen-netback >/dev/null 2>&1
+tap_end

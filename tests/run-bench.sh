@@ -43,7 +43,7 @@ echo "== boot ended after $(($(date +%s) - t0)) s"
 
 # results.tsv: bench workload impl round key value
 grep -a '^@@XPV bench ' "$dir/console.log" | sed 's/^@@XPV bench //; s/\r$//' |
-	awk '{ for (i = 5; i <= NF; i++) { split($i, kv, "="); print $1 "\t" $2 "\t" $3 "\t" $4 "\t" kv[1] "\t" kv[2] } }' \
+	awk '{ for (i = 5; i <= NF; i++) if ($i ~ /=/) { split($i, kv, "="); print $1 "\t" $2 "\t" $3 "\t" $4 "\t" kv[1] "\t" kv[2] } }' \
 	>"$dir/results.tsv"
 grep -a '^@@XPV bench-config ' "$dir/console.log" | sed 's/^@@XPV bench-config //; s/\r$//' \
 	>"$dir/config.txt"

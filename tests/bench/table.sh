@@ -41,6 +41,7 @@ END {
 				}
 				avg[m] = c ? s / c : ""
 			}
+			if (avg[1] == "" && avg[2] == "" && avg[3] == "") continue	# nothing measured
 			ratio = (avg[1] != "" && avg[2] != "" && avg[1] > 0) ? sprintf("%.2f", avg[2] / avg[1]) : "-"
 			printf "  %-28s %12s %12s %12s %12s\n", (per ? k "/io" : k), fmt(avg[1]), fmt(avg[2]), ratio, fmt(avg[3])
 		}

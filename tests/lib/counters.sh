@@ -24,8 +24,8 @@ counters_start() {
 	local p
 	[ -d $TRACEFS/events ] || mount -t tracefs nodev $TRACEFS 2>/dev/null
 	for p in $COUNTER_PROBES; do
-		echo "p:xpvc/${p%%:*} ${p#*:}" >>$TRACEFS/kprobe_events 2>/dev/null &&
-			echo 1 >"$TRACEFS/events/xpvc/${p%%:*}/enable"
+		echo "p:xpvc/xpvc_${p%%:*} ${p#*:}" >>$TRACEFS/kprobe_events 2>/dev/null &&
+			echo 1 >"$TRACEFS/events/xpvc/xpvc_${p%%:*}/enable"
 	done
 	echo 1 >$TRACEFS/tracing_on
 }
@@ -35,7 +35,9 @@ counters_start() {
 counters_snapshot() {
 	local p n
 	for p in $COUNTER_PROBES; do
-		n=$(awk -v e="xpvc/${p%%:*}" '$1 == e { print $2 }' $TRACEFS/kprobe_profile 2>/dev/null)
+		# kprobe_profile: event name (without its group), hits, misses.
+		n=$(awk -v e="xpvc_${p%%:*}" '$1 == e || $1 == "xpvc/" e { print $2 }' \
+			$TRACEFS/kprobe_profile 2>/dev/null)
 		printf '%s=%s ' "${p%%:*}" "${n:-na}"
 	done
 	awk -v re="$1" 'NR == 1 { ncpu = NF; next }

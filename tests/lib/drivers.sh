@@ -10,8 +10,12 @@
 
 # driver_has IMPL MODULE: this image can load that implementation.
 driver_has() {
+	local f
 	case $1 in
-	intree) grep -q "^$2 intree" /xpv/manifest || ls /xpv/alt/"$2".ko* >/dev/null 2>&1 ;;
+	intree)
+		grep -q "^$2 intree" /xpv/manifest && return 0
+		for f in /xpv/alt/"$2".ko*; do [ -e "$f" ] && return 0; done
+		return 1 ;;
 	xpv) grep -q "^$2 xpv " /xpv/manifest ;;
 	*) return 1 ;;
 	esac
@@ -29,18 +33,19 @@ driver_loaded_impl() {
 # and load IMPL's with those parameters. Fails, leaving the old module
 # loaded, if it is in use; fails if this image lacks IMPL.
 driver_use() {
-	local impl=$1 m=$2 ko
+	local impl=$1 m=$2 ko=
 	shift 2
 	driver_has "$impl" "$m" || { echo "drivers: no $impl $m in this image" >&2; return 1; }
 	if [ "$(driver_loaded_impl "$m")" != none ]; then
 		rmmod "$m" || return 1
 	fi
 	if [ "$impl" = intree ] && ! grep -q "^$m intree" /xpv/manifest; then
-		ko=$(ls /xpv/alt/"$m".ko* | head -n1)
-		insmod "$ko" "$@"
+		for ko in /xpv/alt/"$m".ko*; do :; done
+		# (Once seen failing with an empty path under emulation: retried.)
+		insmod "$ko" "$@" || { sleep 1; insmod "$ko" "$@"; }
 	else
-		modprobe "$m" "$@"
-	fi || return 1
+		modprobe "$m" "$@" || { sleep 1; modprobe "$m" "$@"; }
+	fi || { echo "drivers: loading $impl $m ($ko) failed" >&2; return 1; }
 	[ "$(driver_loaded_impl "$m")" = "$impl" ]
 }
 

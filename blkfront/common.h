@@ -102,7 +102,7 @@ enum xbf_state {
 };
 
 /* Bits of struct xbf_info's @flags. */
-#define XBF_BROKEN	0	/* the backend broke the protocol */
+#define XBF_BROKEN	0	/* the backend broke the protocol (till resume) */
 
 /**
  * struct xbf_grant - one page a slot shares with the backend

@@ -140,6 +140,12 @@ static int xbf_talk(struct xbf_info *info)
 		       !xpvbus_read_bool(dev->nodename, "trusted", true);
 	/* Read once: what is advertised is what is used. */
 	info->persistent_parm = READ_ONCE(xbf_feature_persistent);
+	/*
+	 * New rings, maybe a new backend (resume): the old one's errors no
+	 * longer apply. Its rings are stopped, so neither its interrupt nor
+	 * the broken work runs any more.
+	 */
+	clear_bit(XBF_BROKEN, &info->flags);
 
 	err = xbf_rings_alloc(info, max_queues);
 	if (!err)
@@ -331,15 +337,25 @@ static int xbf_resume(struct xenbus_device *dev)
 
 	dev_dbg(&dev->dev, "resuming\n");
 	mutex_lock(&info->mutex);
-	if (info->state == XBF_CONNECTED) {
+	/*
+	 * Whatever the state, queue_rq and commit_rqs may be reading the
+	 * rings about to be freed: quiesce waits them out.
+	 */
+	if (info->gd && !info->quiesced) {
 		blk_mq_quiesce_queue(info->gd->queue);
 		info->quiesced = true;
-		WRITE_ONCE(info->state, XBF_SUSPENDED);
 	}
+	if (info->state == XBF_CONNECTED)
+		WRITE_ONCE(info->state, XBF_SUSPENDED);
 	xbf_rings_stop(info);
 	xbf_rings_abort(info, info->state == XBF_SUSPENDED ?
 			XBF_ABORT_RESUME : XBF_ABORT_REMOVE);
 	xbf_rings_free(info);
+	/* Only a suspended disk waits for xbf_recover() to run again. */
+	if (info->state != XBF_SUSPENDED && info->quiesced) {
+		blk_mq_unquiesce_queue(info->gd->queue);
+		info->quiesced = false;
+	}
 	if (info->state != XBF_CLOSING)
 		err = xbf_talk(info);
 	mutex_unlock(&info->mutex);

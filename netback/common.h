@@ -217,8 +217,8 @@ struct xnb_vif;
  * @rx_sring: mapping of the RX ring page (NULL when unmapped)
  * @tx_irq: the TX channel, or the only one (0 when unbound)
  * @rx_irq: the RX channel; equal to @tx_irq with one channel
- * @eoi_pending: XNB_EOI_* owners that still have to finish before the
- *	channel(s) get their late EOI
+ * @eoi_pending: XNB_EOI_* owners of a pending late EOI; with one channel
+ *	the first of them to finish sends it
  * @napi: guest TX processing
  * @tx_ops: the guest TX grant copies of one batch
  * @tx_pkts: the guest TX packets of one batch

@@ -11,9 +11,10 @@
  *
  * Event channels use late EOI (XSA-332): a channel stays masked until its
  * work is done. With one channel per queue both the NAPI poll (guest TX)
- * and the kthread (guest RX) may own the pending EOI; the last of them to
- * finish sends it (xnb_queue_eoi()). A disabled vif never EOIs again, so
- * a rogue frontend's event storm costs dom0 one interrupt.
+ * and the kthread (guest RX) may own the pending EOI; the first of them to
+ * finish sends it (xnb_queue_eoi()), as Linux's NETBK_COMMON_EOI does. A
+ * disabled vif never EOIs again, so a rogue frontend's event storm costs
+ * dom0 one interrupt.
  */
 #include "common.h"
 
@@ -45,18 +46,24 @@ static const struct xpvbus_ring_layout xnb_one_page = {
  * @q: the queue
  * @owner: XNB_EOI_TX (the NAPI poll) or XNB_EOI_RX (the kthread)
  *
- * Sends the late EOI of @owner's channel once nobody else still owns it;
- * nothing happens when @owner held no EOI.
+ * Split channels: sends the late EOI of @owner's channel; nothing happens
+ * when @owner held none. One channel: sends its EOI if anyone held it.
  */
 void xnb_queue_eoi(struct xnb_queue *q, unsigned int owner)
 {
-	unsigned int old = atomic_fetch_andnot(owner, &q->eoi_pending);
-
-	if (!(old & owner))
+	if (q->tx_irq != q->rx_irq) {
+		if (atomic_fetch_andnot(owner, &q->eoi_pending) & owner)
+			xen_irq_lateeoi(owner == XNB_EOI_TX ?
+					q->tx_irq : q->rx_irq, 0);
 		return;
-	if (q->tx_irq != q->rx_irq)
-		xen_irq_lateeoi(owner == XNB_EOI_TX ? q->tx_irq : q->rx_irq, 0);
-	else if (!(old & ~owner))
+	}
+	/*
+	 * One channel: waiting for both sides would let a busy RX kthread
+	 * keep the port masked and stall the guest's TX. The other side
+	 * polls its ring until empty whatever the EOI, so the first to
+	 * finish sends it; taking every owner at once keeps it single.
+	 */
+	if (atomic_xchg(&q->eoi_pending, 0))
 		xen_irq_lateeoi(q->tx_irq, 0);
 }
 

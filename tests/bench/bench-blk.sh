@@ -32,7 +32,7 @@ wait_guest() {
 		[ $t -gt 0 ] || return 1
 		domu_faulted bench && return 2
 		[ -n "$(xenstore-read "/local/domain/$1/data/xpv/done" 2>/dev/null)" ] && return 1
-		sleep 0.05
+		nap 0.05
 	done
 }
 

@@ -13,18 +13,21 @@
 . /xpv/lib/drivers.sh
 
 if [ "$DRIVERS" = intree ]; then
-	pairs=${MATRIX_PAIRS:-intree/intree}
+	pairs=${MATRIX_PAIRS:-intree/intree intree/intree:shared}
 else
-	pairs=${MATRIX_PAIRS:-xpv/xpv xpv/intree intree/xpv}
+	pairs=${MATRIX_PAIRS:-xpv/xpv xpv/intree intree/xpv intree/xpv:shared}
 fi
 
 # guest_key D NODE
 guest_key() { xenstore-read "/local/domain/$1/data/xpv/$2" 2>/dev/null; }
 
+# one_run FE BE [shared]: "shared" makes the backend offer one event
+# channel per queue instead of separate TX and RX ones.
 one_run() {
-	local fe=$1 be=$2 d vif p attempt st
-	TAP_PREFIX="$fe front, $be back: "
-	if ! driver_use "$be" xen-netback max_queues=4; then
+	local fe=$1 be=$2 shared=${3:-} d vif p attempt st split=1
+	TAP_PREFIX="$fe front, $be back${shared:+, one shared channel}: "
+	[ -n "$shared" ] && split=0
+	if ! driver_use "$be" xen-netback max_queues=4 separate_tx_rx_irq=$split; then
 		tap_fail "load $be xen-netback"
 		return
 	fi
@@ -42,7 +45,7 @@ one_run() {
 		for _ in $(seq 1200); do
 			domu_faulted netmatrix && { st=2; break; }
 			[ "$(guest_key "$d" net-ready)" = 1 ] && { st=0; break; }
-			sleep 0.1
+			nap 0.1
 		done
 		if [ $st = 2 ] && [ $attempt -lt 3 ]; then
 			domu_set_aside netmatrix
@@ -85,6 +88,13 @@ one_run() {
 	tap_check "2 queues negotiated (xenstore says $(xenstore-read /local/domain/$d/device/vif/0/multi-queue-num-queues 2>/dev/null))" \
 		test "$(xenstore-read /local/domain/$d/device/vif/0/multi-queue-num-queues 2>/dev/null)" = 2
 	tap_check "the guest's eth0 has 2 tx queues" test "$(guest_key "$d" nr-tx-queues)" = 2
+	if [ $split = 1 ]; then
+		tap_check "split event channels (queue-0/event-channel-tx)" \
+			xenstore-exists /local/domain/$d/device/vif/0/queue-0/event-channel-tx
+	else
+		tap_check "one shared event channel (queue-0/event-channel)" \
+			xenstore-exists /local/domain/$d/device/vif/0/queue-0/event-channel
+	fi
 	tap_check "both queues took interrupts in the guest (q0 $(guest_key "$d" irq-q0), q1 $(guest_key "$d" irq-q1))" \
 		sh -c "[ '$(guest_key "$d" irq-q0)' -gt 0 ] && [ '$(guest_key "$d" irq-q1)' -gt 0 ]"
 	domu_destroy netmatrix "$d"
@@ -94,13 +104,15 @@ one_run() {
 }
 
 for pair in $pairs; do
+	shape=
+	case $pair in *:*) shape=${pair#*:} pair=${pair%%:*} ;; esac
 	fe=${pair%/*} be=${pair#*/}
 	TAP_PREFIX=
 	if ! driver_has "$fe" xen-netfront || ! driver_has "$be" xen-netback; then
 		tap_skip "$fe front, $be back: this image has no $fe xen-netfront or $be xen-netback"
 		continue
 	fi
-	one_run "$fe" "$be"
+	one_run "$fe" "$be" $shape
 done
 driver_use "$([ "$DRIVERS" = intree ] && echo intree || echo xpv)" xen-netback >/dev/null 2>&1 ||
 	driver_use intree xen-netback >/dev/null 2>&1

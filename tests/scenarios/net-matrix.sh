@@ -95,8 +95,13 @@ one_run() {
 		tap_check "one shared event channel (queue-0/event-channel)" \
 			xenstore-exists /local/domain/$d/device/vif/0/queue-0/event-channel
 	fi
-	tap_check "both queues took interrupts in the guest (q0 $(guest_key "$d" irq-q0), q1 $(guest_key "$d" irq-q1))" \
-		sh -c "[ '$(guest_key "$d" irq-q0)' -gt 0 ] && [ '$(guest_key "$d" irq-q1)' -gt 0 ]"
+	if [ $split = 1 ]; then
+		tap_check "both queues took interrupts in the guest (q0 $(guest_key "$d" irq-q0), q1 $(guest_key "$d" irq-q1))" \
+			sh -c "[ '$(guest_key "$d" irq-q0)' -gt 0 ] && [ '$(guest_key "$d" irq-q1)' -gt 0 ]"
+	else
+		# Linux's netfront does not name a shared channel's irq by queue.
+		tap_skip "per-queue interrupts: with one shared channel the guest's irq names do not tell the queues apart"
+	fi
 	domu_destroy netmatrix "$d"
 	tap_check "$vif is gone" sh -c "! ip link show $vif >/dev/null 2>&1"
 	ip link set br0 mtu 1500 2>/dev/null

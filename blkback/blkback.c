@@ -469,7 +469,11 @@ static void xbb_copy_request(struct xbb_ring *ring, RING_IDX idx,
 	}
 }
 
-/* Read requests while a slot is free. Return: whether any was read. */
+/*
+ * Read requests while a slot is free. Return: whether the frontend had
+ * work for us, read or still waiting for a slot (its event was not
+ * spurious then, and is EOIed as a real one).
+ */
 static bool xbb_consume(struct xbb_ring *ring)
 {
 	struct blkif_back_ring *common = &ring->ring.native;
@@ -495,8 +499,14 @@ static bool xbb_consume(struct xbb_ring *ring)
 				return work;
 			if (!ring->nr_free) {
 				xbb_stat_add(&ring->st.oo_req, 1);
-				return work;	/* a completion wakes us */
+				return true;	/* a completion wakes us */
 			}
+			/*
+			 * Disconnect stops us between requests: a ring full
+			 * of slow ones (discards) cannot hold xenwatch.
+			 */
+			if (kthread_should_stop())
+				return work;
 			xbb_copy_request(ring, rc, &req);
 			common->req_cons = ++rc;
 			work = true;

@@ -202,7 +202,7 @@ struct xnf_info;
  * @rx_ev: the rx event channel when @split, else unbound
  * @tx_irq: @tx_ev's IRQ, kept for the transmit path
  * @rx_irq: @rx_ev's IRQ when @split, else @tx_irq
- * @tx_irq_name: "<name>-tx"
+ * @tx_irq_name: "<name>-tx", or the netdev's name for a shared channel
  * @rx_irq_name: "<name>-rx"
  * @tx_lock: the TX side, with IRQs off
  * @tx: the tx front ring; @tx.sring NULL when not allocated

@@ -66,8 +66,11 @@ int xnf_evtchn_bind(struct xnf_queue *q, bool split)
 
 	q->split = split;
 	if (!split) {
+		/* One channel per queue, named after the interface as in-tree. */
+		strscpy(q->tx_irq_name, q->info->netdev->name,
+			sizeof(q->tx_irq_name));
 		err = xpvbus_fevtchn_bind(xbdev, &q->tx_ev, xnf_interrupt,
-					  q->name, q);
+					  q->tx_irq_name, q);
 		if (err)
 			return err;
 		q->tx_irq = q->tx_ev.irq;

@@ -2,14 +2,14 @@
 /*
  * xenbus.c - xen-netfront's control path: the vif's xenstore negotiation.
  *
- *   probe      create the interface (not yet registered); if an earlier
+ *   probe      create and register the interface; if an earlier
  *              frontend left the backend Closed, go Initialising and give
  *              the backend time to come back to InitWait.
  *   backend InitWait, we Initialising: read the backend's features
  *              (feature-rx-copy required), set up each queue's tx and rx
  *              ring and event channel(s), publish them and our features
- *              in one transaction, register the interface the first time,
- *              carrier on, Connected.
+ *              in one transaction, update the offloads, carrier on,
+ *              Connected.
  *   backend Connected: announce ourselves (gratuitous ARP and the like).
  *   backend Closing (or Closed): carrier off, Closed; the toolstack then
  *              removes the device, which runs remove().
@@ -279,18 +279,10 @@ static int xnf_connect(struct xnf_info *info)
 	if (err)
 		goto fail;
 
-	if (dev->reg_state == NETREG_UNINITIALIZED) {
-		/* Registration applies xnf_fix_features() itself. */
-		err = register_netdev(dev);
-		if (err) {
-			xenbus_dev_fatal(xbdev, err, "registering the interface");
-			goto fail;
-		}
-	} else {
-		rtnl_lock();
-		netdev_update_features(dev);
-		rtnl_unlock();
-	}
+	/* The backend's features are known now: offer what both have. */
+	rtnl_lock();
+	netdev_update_features(dev);
+	rtnl_unlock();
 
 	netif_tx_lock_bh(dev);
 	netif_device_attach(dev);
@@ -331,8 +323,7 @@ static void xnf_backend_changed(struct xenbus_device *xbdev,
 			xenbus_switch_state(xbdev, XPVBUS_CONNECTED);
 		break;
 	case XPVBUS_CONNECTED:
-		if (info->netdev->reg_state == NETREG_REGISTERED)
-			netdev_notify_peers(info->netdev);
+		netdev_notify_peers(info->netdev);
 		break;
 	case XPVBUS_CLOSED:
 		if (xbdev->state == XPVBUS_CLOSED)
@@ -373,8 +364,7 @@ static void xnf_remove(struct xenbus_device *xbdev)
 	xnf_bus_close(xbdev);
 	/* Grants the backend still maps go to the deferred release. */
 	xnf_disconnect(info);
-	if (dev->reg_state == NETREG_REGISTERED)
-		unregister_netdev(dev);
+	unregister_netdev(dev);
 	dev_set_drvdata(&xbdev->dev, NULL);
 	xnf_netdev_free(dev);
 }
@@ -396,11 +386,24 @@ static int xnf_probe(struct xenbus_device *xbdev,
 		     const struct xenbus_device_id *id)
 {
 	struct net_device *dev;
+	int err;
 
 	dev = xnf_netdev_alloc(xbdev);
 	if (IS_ERR(dev)) {
 		xenbus_dev_fatal(xbdev, PTR_ERR(dev), "creating netdev");
 		return PTR_ERR(dev);
+	}
+	/*
+	 * Registered now, as in-tree: the name (eth0...) exists before the
+	 * queues, which name their interrupts after it, and udev sees the
+	 * interface as early as with Linux's driver. It cannot be opened
+	 * until connected; its offloads follow the backend's at connection.
+	 */
+	err = register_netdev(dev);
+	if (err) {
+		xnf_netdev_free(dev);
+		xenbus_dev_fatal(xbdev, err, "registering the interface");
+		return err;
 	}
 	dev_set_drvdata(&xbdev->dev, netdev_priv(dev));
 

@@ -35,7 +35,7 @@ as_root() {
 host_pkgs=(
 	make gcc-12 libc6-dev binutils sparse perl bc kmod cpio gzip xz-utils
 	file busybox-static qemu-system-x86 bash util-linux iproute2
-	e2fsprogs ca-certificates rsync gnuplot-nox
+	e2fsprogs ca-certificates rsync gnuplot-nox ethtool
 	"linux-headers-$KVER_6_1" "linux-headers-$KVER_6_12"
 )
 

@@ -117,7 +117,7 @@ base() {
 	local root=$1 t
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib64,proc,sys,dev,run,tmp,etc,root,var/log,xpv}
 	cp /bin/busybox "$root/bin/busybox"
-	add_elf "$root" /usr/bin/kmod /usr/bin/bash /usr/bin/flock /usr/sbin/ip /usr/bin/dd \
+	add_elf "$root" /usr/bin/kmod /usr/bin/bash /usr/bin/flock /usr/sbin/ip /usr/sbin/ethtool /usr/bin/dd \
 		"$(command -v gcc >/dev/null && gcc -print-file-name=libgcc_s.so.1)"
 	mv "$root/usr/bin/bash" "$root/bin/bash"
 	for t in modprobe insmod rmmod lsmod modinfo depmod; do

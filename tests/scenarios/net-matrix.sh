@@ -5,9 +5,10 @@
 # in an in-tree one), each in a domU with two queues on bridge br0: MTU
 # 9000 on both ends, pings of 56, 1400 and 8000 bytes, eight TCP streams of
 # 4 MiB each way and 2000 UDP datagrams each way, every byte checked
-# (tests/net/netpattern.c), both queues carrying traffic, and nothing left
-# after xl destroy.
-# xpv-timeout: 1200
+# (tests/net/netpattern.c); the guest's offloads turned off with ethtool
+# (MTU falls to 1500) and a stream sent so; the MTU changed live under a
+# stream; both queues carrying traffic, and nothing left after xl destroy.
+# xpv-timeout: 1800
 . /xpv/lib/tap.sh
 . /xpv/lib/domu.sh
 . /xpv/lib/drivers.sh
@@ -15,7 +16,7 @@
 if [ "$DRIVERS" = intree ]; then
 	pairs=${MATRIX_PAIRS:-intree/intree intree/intree:shared}
 else
-	pairs=${MATRIX_PAIRS:-xpv/xpv xpv/intree intree/xpv intree/xpv:shared}
+	pairs=${MATRIX_PAIRS:-xpv/xpv xpv/intree intree/xpv intree/xpv:shared xpv/intree:shared}
 fi
 
 # guest_key D NODE
@@ -70,6 +71,11 @@ one_run() {
 		>/tmp/nrecv.5001 2>&1 &
 	{ timeout 180 netpattern udp-recv 5100 2000 1400 51 60000; echo "status=$?"; } \
 		>/tmp/nrecv.5100 2>&1 &
+	# The guest's later streams: offloads off, then the MTU changed live.
+	{ timeout 300 netpattern tcp-recv 5200 1 8388608 52; echo "status=$?"; } \
+		>/tmp/nrecv.5200 2>&1 &
+	{ timeout 300 netpattern tcp-recv 5201 1 33554432 53; echo "status=$?"; } \
+		>/tmp/nrecv.5201 2>&1 &
 	timeout 180 netpattern tcp-send 10.99.0.2 6001 8 4194304 61
 	sleep 1
 	netpattern udp-send 10.99.0.2 6100 2000 1400 61
@@ -78,7 +84,11 @@ one_run() {
 		grep -q "^status=0" /tmp/nrecv.5001
 	tap_check "UDP from the guest, 90% or more intact: $(head -n1 /tmp/nrecv.5100)" \
 		grep -q "^status=0" /tmp/nrecv.5100
-	if ! domu_wait_done "$d" 200 netmatrix; then
+	tap_check "8 MiB from the guest with its offloads off arrive intact: $(head -n1 /tmp/nrecv.5200)" \
+		grep -q "^status=0" /tmp/nrecv.5200
+	tap_check "32 MiB from the guest across two live MTU changes arrive intact: $(head -n1 /tmp/nrecv.5201)" \
+		grep -q "^status=0" /tmp/nrecv.5201
+	if ! domu_wait_done "$d" 400 netmatrix; then
 		tap_fail "guest side finished"
 		domu_console netmatrix
 	fi
@@ -95,6 +105,13 @@ one_run() {
 		tap_check "one shared event channel (queue-0/event-channel)" \
 			xenstore-exists /local/domain/$d/device/vif/0/queue-0/event-channel
 	fi
+	if [ $split = 1 ]; then
+		names="vif0-q0-rx vif0-q0-tx vif0-q1-rx vif0-q1-tx"
+	else
+		names="eth0 eth0"
+	fi
+	tap_check "the guest's netfront irqs are named as Linux names them ($(guest_key "$d" irq-names))" \
+		test "$(guest_key "$d" irq-names)" = "$names"
 	if [ $split = 1 ]; then
 		tap_check "both queues took interrupts in the guest (q0 $(guest_key "$d" irq-q0), q1 $(guest_key "$d" irq-q1))" \
 			sh -c "[ '$(guest_key "$d" irq-q0)' -gt 0 ] && [ '$(guest_key "$d" irq-q1)' -gt 0 ]"

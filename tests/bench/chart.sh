@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # chart.sh RESULTS.TSV OUT.PNG: one bar per workload and metric, the ratio
-# xpv / in-tree (1 = the same; above 1 is better for iops and MiB/s, worse
-# for latency and for counts per I/O), drawn with gnuplot.
+# xpv / in-tree (1 = the same; above 1 is better for iops, MiB/s and
+# packets per second, worse for latency, loss and counts per I/O or
+# packet), drawn with gnuplot.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 data=$(mktemp)
@@ -18,7 +19,7 @@ gnuplot <<GP
 set terminal pngcairo size 1200,$((200 + 18 * n)) font ",9"
 set output "$2"
 set termoption noenhanced
-set title "xpv / in-tree, same boot (1 = equal; iops, MiB/s: higher is better; latency and per-I/O counts: lower is better)"
+set title "xpv / in-tree, same boot (1 = equal; iops, MiB/s, pps: higher is better; latency, loss and per-I/O or per-packet counts: lower is better)"
 set style fill solid 0.6
 set yrange [-1:$n]
 set ytics nomirror

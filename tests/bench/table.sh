@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # table.sh RESULTS.TSV [CONFIG.TXT]: the benchmark table. For each
-# workload: throughput and latency (mean of each implementation's rounds),
-# then the counters divided by the number of I/Os (fe_ = the domU's side,
-# be_ = dom0's), with the ratio xpv / in-tree and dom0's own loop device
-# as the limit. Counts per I/O are exact; times vary with the emulator.
+# workload: throughput and latency, or rates and loss (mean of each
+# implementation's rounds), then the counters divided by the workload's
+# size (fe_ = the domU's side, be_ = dom0's): per I/O for block jobs (key
+# ios), per packet for network jobs (key pkts), with the ratio xpv /
+# in-tree and the limit: dom0's own loop device (block) or loopback
+# (network). Counts per I/O and packet are exact; times vary with the
+# emulator.
 set -euo pipefail
 [ -n "${2:-}" ] && [ -s "$2" ] && {
 	echo "negotiated (frontend, implementation, round, values):"
@@ -18,7 +21,8 @@ function fmt(v) { return v == "" ? "-" : (v >= 100 ? sprintf("%.0f", v) : sprint
 	if (!(job in seen)) { seen[job] = 1; jobs[++nj] = job }
 	if (!((job, k) in kseen)) { kseen[job, k] = 1; keys[job, ++nk[job]] = k }
 	if (v == "na") next
-	if (k == "ios") ios[job, impl, round] = v
+	# What the counters are divided by: I/Os (block), packets (network).
+	if (k == "ios" || k == "pkts") { ios[job, impl, round] = v; unit[job] = k == "ios" ? "io" : "pkt" }
 	val[job, impl, round, k] = v
 	if (!((job, impl, round) in rseen)) { rseen[job, impl, round] = 1; rounds[job, impl] = rounds[job, impl] " " round }
 }
@@ -28,7 +32,7 @@ END {
 		printf "\n%-30s %12s %12s %12s %12s\n", job, "in-tree", "xpv", "xpv/in-tree", "loop"
 		for (i = 1; i <= nk[job]; i++) {
 			k = keys[job, i]
-			if (k == "ios" || k == "bytes" || k == "usec") continue
+			if (k ~ /^(ios|pkts|bytes|usec|send_usec|bad)$/) continue
 			per = (k ~ /^(fe|be)_/)
 			for (m = 1; m <= 3; m++) {
 				impl = m == 1 ? "intree" : m == 2 ? "xpv" : "loop"
@@ -43,7 +47,7 @@ END {
 			}
 			if (avg[1] == "" && avg[2] == "" && avg[3] == "") continue	# nothing measured
 			ratio = (avg[1] != "" && avg[2] != "" && avg[1] > 0) ? sprintf("%.2f", avg[2] / avg[1]) : "-"
-			printf "  %-28s %12s %12s %12s %12s\n", (per ? k "/io" : k), fmt(avg[1]), fmt(avg[2]), ratio, fmt(avg[3])
+			printf "  %-28s %12s %12s %12s %12s\n", (per ? k "/" (job in unit ? unit[job] : "io") : k), fmt(avg[1]), fmt(avg[2]), ratio, fmt(avg[3])
 		}
 	}
 }' "$1"

@@ -23,6 +23,9 @@ lateeoi:xen_irq_lateeoi"
 counters_start() {
 	local p
 	[ -d $TRACEFS/events ] || mount -t tracefs nodev $TRACEFS 2>/dev/null
+	# Plain int3 probes: jump-optimised ones rewrite kernel text in place,
+	# and with them the benchmark's dom0 saw user programs corrupted.
+	echo 0 >/proc/sys/debug/kprobes-optimization 2>/dev/null
 	for p in $COUNTER_PROBES; do
 		echo "p:xpvc/xpvc_${p%%:*} ${p#*:}" >>$TRACEFS/kprobe_events 2>/dev/null &&
 			echo 1 >"$TRACEFS/events/xpvc/xpvc_${p%%:*}/enable"

@@ -16,6 +16,27 @@
  * "received=N of=COUNT bad=N" (UDP); exit status 0 when every byte that
  * arrived is right, every TCP stream arrived whole, and at least 90% of the
  * datagrams did.
+ *
+ * The rate modes, for make bench (tests/bench/bench-net.sh), move bytes
+ * that nobody checks: generating and comparing the pattern would spend the
+ * emulated CPU that the network path is being measured with. Each prints
+ * one line of key=value pairs; none waits forever.
+ *
+ *   netpattern tcp-sink PORT BYTES MS         one stream, timed from accept
+ *                                             to end of stream; gives up
+ *                                             after MS without data
+ *   netpattern tcp-source HOST PORT BYTES     timed from connect to the
+ *                                             receiver's close
+ *   netpattern udp-sink PORT COUNT SIZE MS    until COUNT datagrams or MS
+ *                                             without one (30 s for the
+ *                                             first); timed first to last
+ *   netpattern udp-source HOST PORT COUNT SIZE  unpaced, in batches
+ *
+ * tcp-sink prints "bytes=N usec=N mib_s=X" (exit 0 when BYTES arrived),
+ * tcp-source "sent=N send_usec=N send_mib_s=X", udp-sink "recv=N bad=N
+ * usec=N pps=N" (bad: datagrams of another size; exit 0 when some arrived
+ * and none was bad), udp-source "sent=N err=N send_usec=N send_pps=N"
+ * (err: datagrams the stack refused, not retried).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +56,8 @@
 
 #define CHUNK 65536
 #define MAX_STREAMS 64
+#define BATCH 64		/* datagrams per sendmmsg()/recvmmsg() */
+#define FIRST_WAIT_MS 30000	/* a rate receiver's wait for the sender */
 
 static uint64_t now_us(void)
 {
@@ -242,6 +266,157 @@ static int udp_send(char **argv)
 	return 0;
 }
 
+/* BYTES over USEC in MiB/s (0 when no time passed). */
+static double mib_s(uint64_t bytes, uint64_t usec)
+{
+	return usec ? bytes / 1048576.0 / (usec / 1e6) : 0;
+}
+
+/* Wait up to MS for FD to be readable; 0 when it is. */
+static int wait_readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1 ? 0 : -1;
+}
+
+static int tcp_sink(char **argv)
+{
+	uint64_t bytes = strtoull(argv[3], NULL, 0), total = 0, t0, t1;
+	int ms = atoi(argv[4]), lfd = bound_socket(SOCK_STREAM, argv[2]), fd;
+	static unsigned char buf[CHUNK];
+	ssize_t n;
+
+	if (listen(lfd, 1) || wait_readable(lfd, FIRST_WAIT_MS)) {
+		printf("bytes=0 usec=0 mib_s=0\n");
+		fprintf(stderr, "netpattern: tcp-sink: no connection\n");
+		return 1;
+	}
+	fd = accept(lfd, NULL, NULL);
+	t0 = now_us();
+	t1 = t0;
+	while (fd >= 0 && !wait_readable(fd, ms)) {
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		total += n;
+		t1 = now_us();
+	}
+	printf("bytes=%llu usec=%llu mib_s=%.2f\n", (unsigned long long)total,
+	       (unsigned long long)(t1 - t0), mib_s(total, t1 - t0));
+	if (fd >= 0)
+		close(fd);
+	return total != bytes;
+}
+
+static int tcp_source(char **argv)
+{
+	uint64_t bytes = strtoull(argv[4], NULL, 0), sent = 0, t0, t1;
+	static unsigned char buf[CHUNK];
+	int fd;
+
+	pattern_fill(buf, 0, sizeof(buf), 1);
+	fd = connected_socket(SOCK_STREAM, argv[2], argv[3]);
+	t0 = now_us();
+	while (sent < bytes) {
+		size_t len = bytes - sent < CHUNK ? bytes - sent : CHUNK;
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+
+		if (n <= 0) {
+			perror("netpattern: send");
+			return 1;
+		}
+		sent += n;
+	}
+	shutdown(fd, SHUT_WR);
+	/* Until the receiver closes: then every byte is known delivered. */
+	while (!wait_readable(fd, FIRST_WAIT_MS) && read(fd, buf, sizeof(buf)) > 0)
+		;
+	t1 = now_us();
+	close(fd);
+	printf("sent=%llu send_usec=%llu send_mib_s=%.2f\n", (unsigned long long)sent,
+	       (unsigned long long)(t1 - t0), mib_s(sent, t1 - t0));
+	return 0;
+}
+
+static int udp_sink(char **argv)
+{
+	uint64_t count = strtoull(argv[3], NULL, 0), size = strtoull(argv[4], NULL, 0);
+	uint64_t got = 0, bad = 0, t0 = 0, t1 = 0;
+	int ms = atoi(argv[5]), fd = bound_socket(SOCK_DGRAM, argv[2]), i, n;
+	static unsigned char buf[BATCH][2048];
+	struct mmsghdr msg[BATCH];
+	struct iovec iov[BATCH];
+
+	if (size < 1 || size > sizeof(buf[0]))
+		return 2;
+	memset(msg, 0, sizeof(msg));
+	for (i = 0; i < BATCH; i++) {
+		iov[i].iov_base = buf[i];
+		iov[i].iov_len = sizeof(buf[i]);
+		msg[i].msg_hdr.msg_iov = &iov[i];
+		msg[i].msg_hdr.msg_iovlen = 1;
+	}
+	while (got < count && !wait_readable(fd, got ? ms : FIRST_WAIT_MS)) {
+		n = recvmmsg(fd, msg, BATCH, MSG_DONTWAIT, NULL);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n <= 0)
+			break;
+		if (!got)
+			t0 = now_us();
+		t1 = now_us();
+		for (i = 0; i < n; i++)
+			bad += msg[i].msg_len != size;
+		got += n;
+	}
+	printf("recv=%llu bad=%llu usec=%llu pps=%.0f\n", (unsigned long long)got,
+	       (unsigned long long)bad, (unsigned long long)(t1 - t0),
+	       t1 > t0 ? got * 1e6 / (t1 - t0) : 0.0);
+	return !got || bad;
+}
+
+static int udp_source(char **argv)
+{
+	uint64_t count = strtoull(argv[4], NULL, 0), size = strtoull(argv[5], NULL, 0);
+	uint64_t seq = 0, sent = 0, err = 0, t0, t1;
+	int fd = connected_socket(SOCK_DGRAM, argv[2], argv[3]), i, n;
+	static unsigned char buf[2048];
+	struct mmsghdr msg[BATCH];
+	struct iovec iov = { .iov_base = buf };
+
+	if (size < 1 || size > sizeof(buf))
+		return 2;
+	pattern_fill(buf, 0, size, 1);
+	iov.iov_len = size;
+	memset(msg, 0, sizeof(msg));
+	for (i = 0; i < BATCH; i++) {
+		msg[i].msg_hdr.msg_iov = &iov;
+		msg[i].msg_hdr.msg_iovlen = 1;
+	}
+	t0 = now_us();
+	while (seq < count) {
+		n = sendmmsg(fd, msg, count - seq < BATCH ? count - seq : BATCH, 0);
+		if (n > 0) {
+			seq += n;
+			sent += n;
+			continue;
+		}
+		if (n < 0 && errno != ENOBUFS && errno != ECONNREFUSED &&
+		    errno != EAGAIN && errno != EINTR) {
+			perror("netpattern: sendmmsg");
+			return 1;
+		}
+		seq++;		/* that one is lost at the sender */
+		err++;
+	}
+	t1 = now_us();
+	printf("sent=%llu err=%llu send_usec=%llu send_pps=%.0f\n",
+	       (unsigned long long)sent, (unsigned long long)err,
+	       (unsigned long long)(t1 - t0), t1 > t0 ? sent * 1e6 / (t1 - t0) : 0.0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
@@ -254,9 +429,21 @@ int main(int argc, char **argv)
 		return udp_recv(argv);
 	if (!strcmp(op, "udp-send") && argc == 7)
 		return udp_send(argv);
+	if (!strcmp(op, "tcp-sink") && argc == 5)
+		return tcp_sink(argv);
+	if (!strcmp(op, "tcp-source") && argc == 5)
+		return tcp_source(argv);
+	if (!strcmp(op, "udp-sink") && argc == 6)
+		return udp_sink(argv);
+	if (!strcmp(op, "udp-source") && argc == 6)
+		return udp_source(argv);
 	fprintf(stderr, "usage: netpattern tcp-recv PORT STREAMS BYTES SEED\n"
 		"       netpattern tcp-send HOST PORT STREAMS BYTES SEED\n"
 		"       netpattern udp-recv PORT COUNT SIZE SEED MS\n"
-		"       netpattern udp-send HOST PORT COUNT SIZE SEED\n");
+		"       netpattern udp-send HOST PORT COUNT SIZE SEED\n"
+		"       netpattern tcp-sink PORT BYTES MS\n"
+		"       netpattern tcp-source HOST PORT BYTES\n"
+		"       netpattern udp-sink PORT COUNT SIZE MS\n"
+		"       netpattern udp-source HOST PORT COUNT SIZE\n");
 	return 2;
 }

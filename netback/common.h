@@ -102,6 +102,15 @@ static_assert(XNB_TX_COPY_OPS >= XNB_TX_OPS_PER_PKT);
 /* Bytes queued towards one guest RX ring before the netdev queue stops. */
 #define XNB_RX_QUEUE_BYTES	(XNB_RX_RING_SIZE / 2 * XEN_PAGE_SIZE)
 
+/*
+ * The largest XDP headroom a frontend may ask for (xdp-headroom). netif.h
+ * allows up to XEN_NETIF_MAX_XDP_HEADROOM, but the headroom is taken from
+ * the first slot's page: half a page still leaves room there for a whole
+ * 1514-byte frame, and Linux's netfront asks for XDP_PACKET_HEADROOM (256).
+ */
+#define XNB_MAX_XDP_HEADROOM	((unsigned int)XEN_PAGE_SIZE / 2)
+static_assert(XNB_MAX_XDP_HEADROOM <= XEN_NETIF_MAX_XDP_HEADROOM);
+
 /* Multicast addresses one frontend may register (as Linux). */
 #define XNB_MCAST_MAX		64
 
@@ -113,6 +122,7 @@ extern unsigned int xnb_fatal_skb_slots;
 extern unsigned int xnb_rx_drain_timeout_msecs;
 extern unsigned int xnb_rx_stall_timeout_msecs;
 extern bool xnb_separate_tx_rx_irq;
+extern bool xnb_provides_xdp_headroom;
 
 /* --- statistics --- */
 
@@ -318,6 +328,8 @@ struct xnb_mcast {
  * @ipv6_csum: feature-ipv6-csum-offload
  * @rx_notify: feature-rx-notify: it kicks when it posts RX requests
  * @mcast: request-multicast-control
+ * @xdp_headroom: xdp-headroom, bounded (0 when absent, rejected or not
+ *	offered)
  * @credit_bytes: the backend's rate key: bytes per window (~0UL: none)
  * @credit_usec: its window in microseconds
  */
@@ -329,6 +341,7 @@ struct xnb_features {
 	bool ipv6_csum;
 	bool rx_notify;
 	bool mcast;
+	unsigned int xdp_headroom;
 	unsigned long credit_bytes;
 	unsigned long credit_usec;
 };
@@ -348,6 +361,10 @@ struct xnb_features {
  * @ip_csum: negotiated
  * @ipv6_csum: negotiated
  * @multicast_control: filter multicast towards the guest
+ * @xdp_headroom: bytes left free before the data in the first slot of
+ *	each guest RX packet (the frontend's xdp-headroom); changed by the
+ *	xenwatch thread at connect and on Reconfiguring, read once per packet
+ *	by the xmit path
  * @drain_timeout: jiffies a packet may wait for guest RX requests
  * @stall_timeout: jiffies without RX requests before the carrier goes
  *	off (0: never, for a frontend without feature-rx-notify)
@@ -376,6 +393,7 @@ struct xnb_vif {
 	bool ip_csum;
 	bool ipv6_csum;
 	bool multicast_control;
+	unsigned int xdp_headroom;
 	unsigned long drain_timeout;
 	unsigned long stall_timeout;
 
@@ -415,7 +433,7 @@ void xnb_mcast_free(struct xnb_vif *vif);
 
 /* --- rx.c: guest RX (dom0 -> frontend) --- */
 
-bool xnb_rx_accept(struct xnb_vif *vif, const struct sk_buff *skb);
+bool xnb_rx_accept(struct xnb_vif *vif, struct sk_buff *skb);
 bool xnb_rx_enqueue(struct xnb_queue *q, struct sk_buff *skb);
 bool xnb_rx_has_work(struct xnb_queue *q);
 int xnb_rx_thread(void *data);

@@ -491,6 +491,7 @@ int xnb_vif_connect(struct xnb_vif *vif, const struct xnb_features *feat)
 	vif->ip_csum = feat->ip_csum;
 	vif->ipv6_csum = feat->ipv6_csum;
 	WRITE_ONCE(vif->multicast_control, feat->mcast);
+	WRITE_ONCE(vif->xdp_headroom, feat->xdp_headroom);
 	if (feat->rx_notify) {
 		vif->drain_timeout = msecs_to_jiffies(xnb_rx_drain_timeout_msecs);
 		vif->stall_timeout = msecs_to_jiffies(xnb_rx_stall_timeout_msecs);

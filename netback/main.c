@@ -29,6 +29,17 @@ module_param_named(separate_tx_rx_irq, xnb_separate_tx_rx_irq, bool, 0644);
 MODULE_PARM_DESC(separate_tx_rx_irq,
 		 "Offer an event channel per direction (feature-split-event-channels)");
 
+/*
+ * As Linux: offer feature-xdp-headroom, so that a frontend running XDP can
+ * have each received packet start that far into its page. Read when a vif
+ * is probed.
+ */
+bool xnb_provides_xdp_headroom = true;
+module_param_named(provides_xdp_headroom, xnb_provides_xdp_headroom, bool,
+		   0644);
+MODULE_PARM_DESC(provides_xdp_headroom,
+		 "Offer frontends a headroom before received data for XDP (feature-xdp-headroom)");
+
 unsigned int xnb_rx_drain_timeout_msecs = 10000;
 module_param_named(rx_drain_timeout_msecs, xnb_rx_drain_timeout_msecs, uint,
 		   0444);

@@ -12,9 +12,16 @@
  * rx_stall_timeout_msecs is stalled: the carrier goes off, so the stack
  * stops sending, until the slots appear.
  *
- * A packet takes ceil(len / page) data slots, each request's page filled
- * from offset 0, plus one slot for the GSO extra after the first: every
- * response lands in its request's slot, as netfront requires (netif.h).
+ * A packet takes ceil((headroom + len) / page) data slots, each request's
+ * page filled to its end, plus one slot for the GSO extra after the first:
+ * every response lands in its request's slot, as netfront requires
+ * (netif.h). The headroom is the frontend's xdp-headroom (usually 0): the
+ * first slot's data starts that far into its page, and its response says
+ * so in its offset field, as every netfront reads it. (Linux's netback
+ * instead starts every slot there, counts the headroom in the status and
+ * announces it in an XDP extra-info slot; Linux's netfront finds the data
+ * of a single-slot packet either way.) A packet's headroom is taken when
+ * it is queued, so that the slots counted for it are the slots it uses.
  * The copies of up to XNB_RX_BATCH packets go out in GNTTABOP_copy
  * batches; only then are the responses pushed. A failed copy turns its
  * slot's status into an error, so the frontend drops that packet.
@@ -29,6 +36,7 @@
 /* Our use of a queued skb's control buffer. */
 struct xnb_rx_cb {
 	unsigned long expires;	/* jiffies: dropped when still queued */
+	unsigned int headroom;	/* before the data in the first slot */
 };
 
 #define XNB_RX_CB(skb)	((struct xnb_rx_cb *)(skb)->cb)
@@ -44,10 +52,16 @@ static u8 xnb_rx_gso_type(const struct sk_buff *skb)
 	return XEN_NETIF_GSO_TYPE_NONE;
 }
 
-/* Ring slots @skb takes: its data, and the GSO extra. */
+/* Data slots of @len bytes after @headroom (below a page). */
+static unsigned int xnb_rx_data_slots(unsigned int len, unsigned int headroom)
+{
+	return DIV_ROUND_UP(headroom + len, XEN_PAGE_SIZE);
+}
+
+/* Ring slots a queued @skb takes: its data, and the GSO extra. */
 static unsigned int xnb_rx_slots(const struct sk_buff *skb)
 {
-	return DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE) +
+	return xnb_rx_data_slots(skb->len, XNB_RX_CB(skb)->headroom) +
 	       (skb_is_gso(skb) ? 1 : 0);
 }
 
@@ -59,15 +73,22 @@ static unsigned int xnb_rx_slots(const struct sk_buff *skb)
  * The stack only hands us what the negotiated features allow; this is
  * the backstop: at most XEN_NETIF_NR_SLOTS_MIN data slots (one without
  * scatter-gather), GSO only of a type the frontend accepts, and the
- * multicast filter when the frontend asked for one.
+ * multicast filter when the frontend asked for one. The packet gets the
+ * vif's current XDP headroom, recorded in its control buffer.
  *
  * Return: true to queue it.
  */
-bool xnb_rx_accept(struct xnb_vif *vif, const struct sk_buff *skb)
+bool xnb_rx_accept(struct xnb_vif *vif, struct sk_buff *skb)
 {
-	unsigned int data_slots = DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE);
+	unsigned int headroom = READ_ONCE(vif->xdp_headroom);
+	unsigned int data_slots;
 
 	BUILD_BUG_ON(sizeof(struct xnb_rx_cb) > sizeof(skb->cb));
+	/* Bounded when read; checked again as the layout relies on it. */
+	if (WARN_ON_ONCE(headroom > XNB_MAX_XDP_HEADROOM))
+		headroom = 0;
+	XNB_RX_CB(skb)->headroom = headroom;
+	data_slots = xnb_rx_data_slots(skb->len, headroom);
 	if (skb->len < ETH_HLEN)
 		return false;
 	if (data_slots > (vif->can_sg ? XNB_RX_MAX_DATA_SLOTS : 1))
@@ -235,6 +256,7 @@ bool xnb_rx_has_work(struct xnb_queue *q)
  * @off: bytes of that piece already copied
  * @remaining: bytes of the packet not yet copied
  * @slot: ring slots used so far
+ * @headroom: where the data starts in the first slot's page
  * @gso_type: XEN_NETIF_GSO_TYPE_*, NONE when no extra is sent
  * @gso_size: the MSS
  */
@@ -245,6 +267,7 @@ struct xnb_rx_pkt {
 	unsigned int off;
 	unsigned int remaining;
 	unsigned int slot;
+	unsigned int headroom;
 	u8 gso_type;
 	u16 gso_size;
 };
@@ -333,7 +356,8 @@ static void xnb_rx_data_slot(struct xnb_queue *q, struct xnb_rx_pkt *p,
 {
 	struct xen_netif_rx_response *rsp = RING_GET_RESPONSE(&q->rx, slot);
 	unsigned int bit = slot & (XNB_RX_RING_SIZE - 1);
-	unsigned int off = 0;
+	unsigned int start = p->slot ? 0 : p->headroom;
+	unsigned int off = start;
 	u16 flags = 0;
 
 	clear_bit(bit, q->rx_slot_err);
@@ -369,10 +393,10 @@ static void xnb_rx_data_slot(struct xnb_queue *q, struct xnb_rx_pkt *p,
 	}
 	/* Field by field; a copy that failed already makes it an error. */
 	rsp->id = req->id;
-	rsp->offset = 0;
+	rsp->offset = start;
 	rsp->flags = flags;
 	rsp->status = test_bit(bit, q->rx_slot_err) ? XEN_NETIF_RSP_ERROR :
-		      (s16)off;
+		      (s16)(off - start);
 }
 
 /* The GSO extra overlays a response in the slot after the first. */
@@ -399,6 +423,7 @@ static void xnb_rx_skb(struct xnb_queue *q, struct sk_buff *skb)
 		.cur = skb,
 		.frag = -1,
 		.remaining = skb->len,
+		.headroom = XNB_RX_CB(skb)->headroom,
 		.gso_type = xnb_rx_gso_type(skb),
 		.gso_size = skb_shinfo(skb)->gso_size,
 	};

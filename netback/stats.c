@@ -159,6 +159,7 @@ static int xnb_stats_show(struct seq_file *m, void *unused)
 	queues = READ_ONCE(vif->queues);
 	seq_printf(m, "queues %u flags %#lx carrier %d\n", n, vif->flags,
 		   netif_carrier_ok(vif->dev));
+	seq_printf(m, "xdp_headroom %u\n", READ_ONCE(vif->xdp_headroom));
 	for (i = 0; i < n; i++) {
 		struct xnb_queue *q = &queues[i];
 

@@ -10,6 +10,15 @@
  *              rings, bind its channels, start the queues; the state goes
  *              Connected only once hotplug-status says "connected"
  *              (libxl writes it empty to make us wait for the script).
+ *   frontend Reconfiguring (it attached or removed an XDP program and
+ *              wrote its new xdp-headroom): once Connected, read the
+ *              headroom and answer Reconfigured; packets queued from then
+ *              on start that far into their first slot. When the frontend
+ *              is Connected again, so are we (Linux's netback stays
+ *              Reconfigured, so its next Reconfigured cannot be told
+ *              from the old one). xdp-headroom is also watched while
+ *              connected, as Linux's netfront writes it only after going
+ *              Reconfiguring.
  *   frontend Closing/Closed, or removal: stop the queues, Closing/Closed,
  *              and unregister once the toolstack set online = 0.
  *
@@ -32,12 +41,16 @@
  * @vif: the netdev's private part (from probe to remove)
  * @script: the backend's "script" key, for the uevent (may be NULL)
  * @frontend_state: the frontend's last state seen
+ * @xdp_offered: feature-xdp-headroom was advertised (provides_xdp_headroom
+ *	at probe); without it xdp-headroom is ignored
  * @connected: the queues are set up (the state may still wait for the
  *	hotplug script)
  * @hotplug_watch: on hotplug-status
  * @rate_watch: on the backend's rate key, while connected
  * @mcast_watch: on the frontend's request-multicast-control, while
  *	connected
+ * @xdp_watch: on the frontend's xdp-headroom, while connected (when
+ *	offered)
  */
 struct xnb_backend {
 	struct xenbus_device *dev;
@@ -45,10 +58,12 @@ struct xnb_backend {
 	struct xnb_vif *vif;
 	char *script;
 	enum xenbus_state frontend_state;
+	bool xdp_offered;
 	bool connected;
 	struct xpvbus_watch hotplug_watch;
 	struct xpvbus_watch rate_watch;
 	struct xpvbus_watch mcast_watch;
+	struct xpvbus_watch xdp_watch;
 };
 
 /* --- what the toolstack and the frontend wrote --- */
@@ -100,6 +115,34 @@ static int xnb_read_mac(struct xnb_backend *be)
 	return 0;
 }
 
+/*
+ * The frontend's xdp-headroom, if we offered one: absent means none; a
+ * value that is not a number or above XNB_MAX_XDP_HEADROOM is refused
+ * (logged, rate-limited, as the frontend may rewrite it at will) and no
+ * headroom is used, which costs that frontend its XDP headroom, nothing
+ * else.
+ */
+static unsigned int xnb_read_xdp_headroom(struct xnb_backend *be)
+{
+	struct xenbus_device *dev = be->dev;
+	unsigned int headroom;
+	int err;
+
+	if (!be->xdp_offered)
+		return 0;
+	err = xpvbus_read_uint(dev->otherend, "xdp-headroom",
+			       XNB_MAX_XDP_HEADROOM, &headroom);
+	if (err == -ENOENT)
+		return 0;
+	if (err) {
+		dev_warn_ratelimited(&dev->dev,
+				     "%s/xdp-headroom invalid or above %u: none used\n",
+				     dev->otherend, XNB_MAX_XDP_HEADROOM);
+		return 0;
+	}
+	return headroom;
+}
+
 static int xnb_read_frontend(struct xnb_backend *be, struct xnb_features *f)
 {
 	struct xenbus_device *dev = be->dev;
@@ -125,6 +168,8 @@ static int xnb_read_frontend(struct xnb_backend *be, struct xnb_features *f)
 	f->ip_csum = !xpvbus_read_bool(fe, "feature-no-csum-offload", false);
 	f->ipv6_csum = xpvbus_read_bool(fe, "feature-ipv6-csum-offload", false);
 	f->mcast = xpvbus_read_bool(fe, "request-multicast-control", false);
+	/* A frontend reconnecting with XDP on writes it before connecting. */
+	f->xdp_headroom = xnb_read_xdp_headroom(be);
 	xnb_read_rate(dev, &f->credit_bytes, &f->credit_usec);
 	return 0;
 }
@@ -155,16 +200,58 @@ static void xnb_mcast_changed(struct xpvbus_watch *w)
 				    "request-multicast-control", false));
 }
 
+/*
+ * xdp-headroom is also taken as soon as it changes: Linux's netfront goes
+ * Reconfiguring before it writes the key, so the read that Reconfiguring
+ * triggers may come too early.
+ */
+static void xnb_xdp_changed(struct xpvbus_watch *w)
+{
+	struct xnb_backend *be = container_of(w, struct xnb_backend,
+					      xdp_watch);
+
+	mutex_lock(&be->lock);
+	if (be->connected)
+		WRITE_ONCE(be->vif->xdp_headroom, xnb_read_xdp_headroom(be));
+	mutex_unlock(&be->lock);
+}
+
+/*
+ * The frontend is Reconfiguring: take its new xdp-headroom and answer
+ * Reconfigured. Before we are Connected (the hotplug script still running)
+ * the headroom is taken now and the answer waits for
+ * xnb_publish_connected(). Lock held.
+ */
+static void xnb_reconfigure(struct xnb_backend *be)
+{
+	struct xenbus_device *dev = be->dev;
+	unsigned int headroom;
+
+	if (!be->connected)
+		return;		/* read when it connects */
+	headroom = xnb_read_xdp_headroom(be);
+	if (headroom != READ_ONCE(be->vif->xdp_headroom))
+		dev_dbg(&dev->dev, "xdp-headroom %u\n", headroom);
+	WRITE_ONCE(be->vif->xdp_headroom, headroom);
+	if (dev->state == XPVBUS_CONNECTED)
+		xenbus_switch_state(dev, XPVBUS_RECONFIGURED);
+}
+
 /* Connected once both the queues and the hotplug script are; lock held. */
 static void xnb_publish_connected(struct xnb_backend *be)
 {
 	struct xenbus_device *dev = be->dev;
 
-	if (!be->connected || dev->state == XPVBUS_CONNECTED)
+	/* Reconfigured is Connected too; only the frontend ends it. */
+	if (!be->connected || dev->state == XPVBUS_CONNECTED ||
+	    dev->state == XPVBUS_RECONFIGURED)
 		return;
 	if (!xpvbus_hotplug_connected(dev))
 		return;		/* the hotplug watch calls again */
 	xpvbus_set_state(dev, XPVBUS_CONNECTED);
+	/* It asked while the hotplug script ran. */
+	if (be->frontend_state == XPVBUS_RECONFIGURING)
+		xnb_reconfigure(be);
 }
 
 static void xnb_hotplug_changed(struct xpvbus_watch *w)
@@ -184,6 +271,7 @@ static void xnb_disconnect(struct xnb_backend *be)
 {
 	xpvbus_unwatch(&be->rate_watch);
 	xpvbus_unwatch(&be->mcast_watch);
+	xpvbus_unwatch(&be->xdp_watch);
 	if (!be->connected)
 		return;
 	xnb_vif_disconnect(be->vif);
@@ -214,8 +302,11 @@ static void xnb_try_connect(struct xnb_backend *be)
 		err = xpvbus_watch(dev, &be->mcast_watch, dev->otherend,
 				   "request-multicast-control",
 				   xnb_mcast_changed);
+	if (!err && be->xdp_offered)
+		err = xpvbus_watch(dev, &be->xdp_watch, dev->otherend,
+				   "xdp-headroom", xnb_xdp_changed);
 	if (err)
-		dev_warn(&dev->dev, "watching rate/multicast control: %d\n",
+		dev_warn(&dev->dev, "watching rate/multicast control/xdp-headroom: %d\n",
 			 err);
 	xnb_publish_connected(be);
 }
@@ -241,10 +332,13 @@ static void xnb_frontend_changed(struct xenbus_device *dev,
 	case XPVBUS_INITIALISED:
 	case XPVBUS_CONNECTED:
 		xnb_try_connect(be);
+		/* The end of a Reconfiguring. */
+		if (state == XPVBUS_CONNECTED &&
+		    dev->state == XPVBUS_RECONFIGURED)
+			xenbus_switch_state(dev, XPVBUS_CONNECTED);
 		break;
 	case XPVBUS_RECONFIGURING:
-		/* Only for feature-xdp-headroom, which we do not offer. */
-		dev_warn(&dev->dev, "frontend reconfiguring: not supported\n");
+		xnb_reconfigure(be);
 		break;
 	case XPVBUS_CLOSING:
 		xnb_disconnect(be);
@@ -292,6 +386,7 @@ static void xnb_remove(struct xenbus_device *dev)
 	xpvbus_unwatch(&be->hotplug_watch);
 	xpvbus_unwatch(&be->rate_watch);
 	xpvbus_unwatch(&be->mcast_watch);
+	xpvbus_unwatch(&be->xdp_watch);
 	mutex_lock(&be->lock);
 	xnb_disconnect(be);
 	mutex_unlock(&be->lock);
@@ -311,6 +406,7 @@ static void xnb_remove(struct xenbus_device *dev)
 struct xnb_advertise {
 	struct xenbus_device *dev;
 	unsigned int max_queues;
+	bool xdp;
 };
 
 /* What a frontend reads before it sets up its rings, as Linux writes. */
@@ -330,6 +426,7 @@ static int xnb_advertise_fn(struct xenbus_transaction xbt, void *arg)
 				 true) ?:
 	       xpvbus_write_bool(xbt, dev, "feature-split-event-channels",
 				 xnb_separate_tx_rx_irq) ?:
+	       xpvbus_write_bool(xbt, dev, "feature-xdp-headroom", adv->xdp) ?:
 	       xpvbus_write_uint(xbt, dev, "multi-queue-max-queues",
 				 adv->max_queues);
 }
@@ -365,6 +462,8 @@ static int xnb_probe(struct xenbus_device *dev,
 	}
 	adv.dev = dev;
 	adv.max_queues = max_queues;
+	adv.xdp = READ_ONCE(xnb_provides_xdp_headroom);
+	be->xdp_offered = adv.xdp;
 	err = xpvbus_transaction(dev, xnb_advertise_fn, &adv);
 	if (err)
 		goto fail;

@@ -21,6 +21,8 @@
  *                     RX side: everything under @rx_lock (NAPI poll, ndo_open
  *                     and teardown); @rx.rsp_cons is also read by the event
  *                     handler, under @rx_cons_lock.
+ *   @xdp_prog         the XDP program (xdp.c): replaced under the RTNL lock,
+ *                     read under RCU by the NAPI poll.
  *
  * The backend is not trusted (XSA-155, XSA-396): every response is copied
  * out of the shared ring once and checked on the copy, and a grant is only
@@ -33,6 +35,7 @@
 
 #define pr_fmt(fmt) "xen:" KBUILD_MODNAME ": " fmt
 
+#include <linux/bpf.h>
 #include <linux/build_bug.h>
 #include <linux/if.h>
 #include <linux/interrupt.h>
@@ -41,6 +44,8 @@
 #include <linux/timer.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
+
+#include <net/xdp.h>
 
 #include <xen/grant_table.h>
 #include <xen/interface/io/netif.h>
@@ -103,6 +108,13 @@ enum xnf_rx_counter {
 	XNF_RX_NOTIFIES,
 	XNF_RX_NOMEM,		/* refills cut short by a failed allocation */
 	XNF_RX_CSUM_FIXUP,	/* GSO packets without csum_blank, fixed up */
+	XNF_RX_XDP_PASS,	/* XDP verdicts, one per packet run */
+	XNF_RX_XDP_DROP,
+	XNF_RX_XDP_TX,
+	XNF_RX_XDP_REDIRECT,
+	XNF_RX_XDP_ABORTED,	/* and invalid verdicts */
+	XNF_RX_XDP_ERRORS,	/* XDP_TX or XDP_REDIRECT that failed */
+	XNF_RX_XDP_TOO_BIG,	/* dropped unseen: more than one slot */
 	XNF_RX_NR
 };
 
@@ -113,6 +125,8 @@ enum xnf_irq_counter {
 };
 
 #define XNF_COUNTERS_MAX	XNF_RX_NR
+static_assert((int)XNF_TX_NR <= (int)XNF_COUNTERS_MAX &&
+	      (int)XNF_IRQ_NR <= (int)XNF_COUNTERS_MAX);
 
 /**
  * struct xnf_counters - one writer's counters
@@ -217,6 +231,7 @@ struct xnf_info;
  * @rx_refill: retries a refill that could not allocate
  * @rx_cons_lock: @rx.rsp_cons against the event handler's count
  * @rx_unconsumed: responses the handler has already seen
+ * @xdp_rxq: XDP's view of the rx ring, registered with the queue
  */
 struct xnf_queue {
 	struct xnf_info *info;
@@ -247,6 +262,8 @@ struct xnf_queue {
 
 	spinlock_t rx_cons_lock;	/* @rx.rsp_cons, @rx_unconsumed */
 	unsigned int rx_unconsumed;
+
+	struct xdp_rxq_info xdp_rxq;
 };
 
 #define XNF_TX_NONE	0xffff
@@ -264,6 +281,9 @@ struct xnf_queue {
  * @feat_gso4: feature-gso-tcpv4
  * @feat_gso6: feature-gso-tcpv6
  * @feat_ipv6_csum: feature-ipv6-csum-offload
+ * @feat_xdp_headroom: feature-xdp-headroom: the backend leaves the
+ *	xdp-headroom we ask for before each packet's data
+ * @xdp_prog: the XDP program, NULL when none (RTNL; RCU for readers)
  * @tx_dropped: packets dropped before reaching a ring
  */
 struct xnf_info {
@@ -278,6 +298,8 @@ struct xnf_info {
 	bool feat_gso4;
 	bool feat_gso6;
 	bool feat_ipv6_csum;
+	bool feat_xdp_headroom;
+	struct bpf_prog __rcu *xdp_prog;
 	atomic_long_t tx_dropped;
 };
 
@@ -302,6 +324,7 @@ void xnf_queues_destroy(struct xnf_info *info);
 void xnf_tx_init(struct xnf_queue *q);
 int xnf_tx_grants_alloc(struct xnf_queue *q);
 netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev);
+bool xnf_xmit(struct xnf_queue *q, struct sk_buff *skb);
 bool xnf_tx_reap(struct xnf_queue *q);
 bool xnf_tx_event(struct xnf_queue *q);
 void xnf_tx_release(struct xnf_queue *q);
@@ -314,6 +337,28 @@ void xnf_rx_refill(struct xnf_queue *q);
 int xnf_poll(struct napi_struct *napi, int budget);
 bool xnf_rx_event(struct xnf_queue *q);
 void xnf_rx_release(struct xnf_queue *q);
+
+/* --- xdp.c --- */
+
+/*
+ * With XDP a received packet must fit one slot, and end before the room an
+ * skb built on its page (XDP_TX, or a redirect's target) needs at the end:
+ * @XNF_XDP_DATA_END bytes into the page. The largest MTU then leaves the
+ * headroom the backend puts first.
+ */
+#define XNF_XDP_DATA_END	(PAGE_SIZE - \
+				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
+#define XNF_XDP_MAX_MTU		(XNF_XDP_DATA_END - XDP_PACKET_HEADROOM - \
+				 ETH_HLEN)
+
+int xnf_bpf(struct net_device *dev, struct netdev_bpf *bpf);
+int xnf_xdp_xmit(struct net_device *dev, int n, struct xdp_frame **frames,
+		 u32 flags);
+unsigned int xnf_xdp_headroom(struct xnf_info *info);
+bool xnf_xdp_rx(struct xnf_queue *q, struct bpf_prog *prog, struct page *page,
+		u16 *off, u16 *len, bool *redirected);
+int xnf_xdp_rxq_reg(struct xnf_queue *q);
+void xnf_xdp_rxq_unreg(struct xnf_queue *q);
 
 /* --- evtchn.c: event channels --- */
 
@@ -328,5 +373,7 @@ extern const struct ethtool_ops xnf_ethtool_ops;
 
 int xnf_xenbus_init(void);
 void xnf_xenbus_exit(void);
+int xnf_xenbus_set_xdp_headroom(struct xnf_info *info, unsigned int headroom,
+				struct netlink_ext_ack *extack);
 
 #endif /* XPV_NETFRONT_COMMON_H */

@@ -20,6 +20,14 @@
  *                           backend, or a too short first slot)
  *   rx_nomem                ring refills cut short by memory
  *   broken                  1 once the backend broke the protocol
+ *   xdp_pass, xdp_drop, xdp_tx, xdp_redirect, xdp_aborted
+ *                           the XDP program's verdicts (an unknown
+ *                           verdict counts as xdp_aborted)
+ *   xdp_errors              of xdp_tx and xdp_redirect, the ones that
+ *                           failed (the packet is dropped)
+ *   xdp_too_big             packets dropped with a program attached
+ *                           without being run: more than one slot, or
+ *                           no room left in the page
  */
 #include "common.h"
 
@@ -57,6 +65,13 @@ static const struct xnf_stat {
 	{ "tx_bounced", XNF_SET_TX, XNF_TX_BOUNCED },
 	{ "rx_nomem", XNF_SET_RX, XNF_RX_NOMEM },
 	{ "broken", XNF_SET_BROKEN, 0 },
+	{ "xdp_pass", XNF_SET_RX, XNF_RX_XDP_PASS },
+	{ "xdp_drop", XNF_SET_RX, XNF_RX_XDP_DROP },
+	{ "xdp_tx", XNF_SET_RX, XNF_RX_XDP_TX },
+	{ "xdp_redirect", XNF_SET_RX, XNF_RX_XDP_REDIRECT },
+	{ "xdp_aborted", XNF_SET_RX, XNF_RX_XDP_ABORTED },
+	{ "xdp_errors", XNF_SET_RX, XNF_RX_XDP_ERRORS },
+	{ "xdp_too_big", XNF_SET_RX, XNF_RX_XDP_TOO_BIG },
 };
 
 static const struct xnf_counters *xnf_stat_set(const struct xnf_qstats *s,

@@ -8,7 +8,7 @@
  * the interface going away. Counters live with the net_device.
  *
  * A drop-in for the in-tree module of the same name: same module name,
- * alias, parameters and xenstore protocol. XDP is not implemented.
+ * alias, parameters and xenstore protocol, XDP included (xdp.c).
  */
 #include "common.h"
 
@@ -120,11 +120,18 @@ static u16 xnf_select_queue(struct net_device *dev, struct sk_buff *skb,
 
 static int xnf_change_mtu(struct net_device *dev, int mtu)
 {
+	struct xnf_info *info = netdev_priv(dev);
 	int max = dev->features & NETIF_F_SG ? XEN_NETIF_MAX_TX_SIZE :
 					       ETH_DATA_LEN;
 
 	if (mtu > max)
 		return -EINVAL;
+	/* An XDP program sees single-slot packets only. */
+	if (rtnl_dereference(info->xdp_prog) && mtu > XNF_XDP_MAX_MTU) {
+		netdev_warn(dev, "XDP requires an MTU of at most %lu\n",
+			    (unsigned long)XNF_XDP_MAX_MTU);
+		return -EINVAL;
+	}
 	WRITE_ONCE(dev->mtu, mtu);
 	return 0;
 }
@@ -187,6 +194,8 @@ static const struct net_device_ops xnf_netdev_ops = {
 	.ndo_get_stats64 = xnf_get_stats64,
 	.ndo_set_mac_address = eth_mac_addr,
 	.ndo_validate_addr = eth_validate_addr,
+	.ndo_bpf = xnf_bpf,
+	.ndo_xdp_xmit = xnf_xdp_xmit,
 };
 
 /* --- queues --- */
@@ -241,6 +250,8 @@ int xnf_queues_create(struct xnf_info *info, unsigned int nr)
 		netif_napi_add(dev, &q->napi, xnf_poll);
 		if (netif_running(dev))
 			napi_enable(&q->napi);
+		if (!err)
+			err = xnf_xdp_rxq_reg(q);
 		if (err) {
 			xnf_queues_destroy(info);
 			return err;
@@ -281,6 +292,7 @@ void xnf_queues_destroy(struct xnf_info *info)
 		q->rx.sring = NULL;
 		xpvbus_fring_free(&q->tx_ring);
 		xpvbus_fring_free(&q->rx_ring);
+		xnf_xdp_rxq_unreg(q);
 		netif_napi_del(&q->napi);
 	}
 	kvfree(info->queues);
@@ -332,6 +344,7 @@ struct net_device *xnf_netdev_alloc(struct xenbus_device *xbdev)
 			dev->hw_features;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = XEN_NETIF_MAX_TX_SIZE;
+	xpv_set_xdp_features_redirect(dev);
 	SET_NETDEV_DEV(dev, &xbdev->dev);
 	netif_carrier_off(dev);
 	return dev;

@@ -18,10 +18,19 @@
  *
  * Extra-info slots and the slots of a dropped packet keep their page and
  * its grant: they are posted again as they are.
+ *
+ * Each slot's data is where its response's offset says: a backend leaving
+ * the XDP headroom we asked for (xdp.c) puts it in the first slot's
+ * offset, as xpv's netback does. Linux's netback instead announces it in
+ * an XDP extra-info slot and counts it in the status of every slot, whose
+ * offset stays 0: with that extra, each slot's data starts at the headroom
+ * and still ends at offset + status. With a program attached, each
+ * single-slot packet goes through it before anything else (xnf_xdp_rx()).
  */
 #include "common.h"
 
 #include <linux/etherdevice.h>
+#include <linux/filter.h>
 #include <linux/mm.h>
 #include <linux/skbuff.h>
 
@@ -332,6 +341,32 @@ static int xnf_rx_read(struct xnf_queue *q, struct xnf_rxp *p,
 	return 0;
 }
 
+/*
+ * The data of each slot of a packet that came with an XDP extra (Linux's
+ * netback) starts at the headroom it gives; one that cannot drops it.
+ */
+static void xnf_rx_xdp_extra(struct xnf_rxp *p)
+{
+	const struct xen_netif_extra_info *xdp =
+		&p->extras[XEN_NETIF_EXTRA_TYPE_XDP - 1];
+	unsigned int i;
+
+	if (!xdp->type)
+		return;
+	for (i = 0; i < p->nr; i++) {
+		unsigned int start = max_t(unsigned int, p->off[i],
+					   xdp->u.xdp.headroom);
+		unsigned int end = p->off[i] + p->len[i];
+
+		if (start > end) {
+			p->drop = true;
+			return;
+		}
+		p->off[i] = start;
+		p->len[i] = end - start;
+	}
+}
+
 static int xnf_rx_set_gso(struct sk_buff *skb,
 			  const struct xen_netif_extra_info *gso)
 {
@@ -465,11 +500,16 @@ drop:
 int xnf_poll(struct napi_struct *napi, int budget)
 {
 	struct xnf_queue *q = container_of(napi, struct xnf_queue, napi);
+	struct xnf_counters *st = &q->info->stats[q->id].rx;
+	bool redirected = false;
+	struct bpf_prog *prog;
 	struct xnf_rxp p;
 	int done = 0;
 	int more;
 
 	spin_lock(&q->rx_lock);
+	rcu_read_lock();
+	prog = rcu_dereference(q->info->xdp_prog);
 	if (xnf_is_broken(q->info))
 		goto out;
 
@@ -492,14 +532,31 @@ int xnf_poll(struct napi_struct *napi, int budget)
 			goto out;
 		}
 		done++;
+		xnf_rx_xdp_extra(&p);
 		if (p.drop) {
 			xnf_rx_free_pages(&p);
-			xnf_count(&q->info->stats[q->id].rx, XNF_RX_ERRORS, 1);
+			xnf_count(st, XNF_RX_ERRORS, 1);
 			continue;
+		}
+		if (prog) {
+			/* As Linux: a program sees single-slot packets only. */
+			if (p.nr != 1) {
+				xnf_rx_free_pages(&p);
+				xnf_count(st, XNF_RX_XDP_TOO_BIG, 1);
+				continue;
+			}
+			if (xnf_xdp_rx(q, prog, p.pages[0], &p.off[0],
+				       &p.len[0], &redirected)) {
+				p.nr = 0;
+				continue;
+			}
 		}
 		xnf_rx_deliver(q, &p, &first);
 	}
 	xnf_rx_refill(q);
+	if (redirected)
+		xdp_do_flush();
+	rcu_read_unlock();
 
 	if (done < budget && napi_complete_done(napi, done)) {
 		RING_FINAL_CHECK_FOR_RESPONSES(&q->rx, more);
@@ -510,6 +567,9 @@ int xnf_poll(struct napi_struct *napi, int budget)
 	return done;
 
 out:
+	if (redirected)
+		xdp_do_flush();
+	rcu_read_unlock();
 	/* Broken: stop polling; the event channel stays masked. */
 	if (done < budget)
 		napi_complete_done(napi, done);

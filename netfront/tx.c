@@ -366,30 +366,37 @@ static bool xnf_tx_needs_bounce(const struct xnf_info *info,
 	       skb->len <= XEN_PAGE_SIZE;
 }
 
-/**
- * xnf_start_xmit() - ndo_start_xmit: put one packet on its queue's ring
- * @skb: the packet
- * @dev: the interface
- *
- * Return: NETDEV_TX_OK; a packet that cannot be sent is dropped and
- * counted in tx_dropped.
- */
-netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
+static void xnf_tx_drop(struct xnf_info *info, struct sk_buff *skb)
 {
-	struct xnf_info *info = netdev_priv(dev);
-	unsigned int qid = skb_get_queue_mapping(skb);
+	atomic_long_inc(&info->tx_dropped);
+	dev_kfree_skb_any(skb);
+}
+
+/**
+ * xnf_xmit() - put one packet on a queue's tx ring
+ * @q: the queue
+ * @skb: the packet, with @skb->dev set; consumed
+ *
+ * For the stack's packets (xnf_start_xmit()) and XDP's (xdp.c) alike.
+ * The stack's queue @q->id is stopped while a maximal packet might not
+ * fit the ring.
+ *
+ * Return: true when the packet went on the ring; false when it was
+ * dropped and counted in tx_dropped.
+ */
+bool xnf_xmit(struct xnf_queue *q, struct sk_buff *skb)
+{
+	struct xnf_info *info = q->info;
+	struct net_device *dev = info->netdev;
+	struct xnf_counters *st = &info->stats[q->id].tx;
 	struct xnf_txb b = { .skb = skb };
-	struct xnf_counters *st;
-	struct xnf_queue *q;
 	unsigned int slots, i, len;
 	unsigned long flags;
 	bool bounced = false;
 	int notify;
 
-	if (unlikely(xnf_is_broken(info) || qid >= info->nr_queues))
+	if (unlikely(xnf_is_broken(info)))
 		goto drop;
-	q = &info->queues[qid];
-	st = &info->stats[qid].tx;
 
 	if (unlikely(skb->len > XEN_NETIF_MAX_TX_SIZE ||
 		     skb->len < ETH_HLEN)) {
@@ -422,10 +429,13 @@ netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		     netif_needs_gso(skb, netif_skb_features(skb)) ||
 		     !q->tx.sring))
 		goto drop_locked;
-	/* The queue is stopped before this can happen; never overrun. */
+	/*
+	 * The queue is stopped before this can happen to the stack's packets
+	 * (XDP's may fill the ring meanwhile); never overrun.
+	 */
 	if (unlikely(RING_FREE_REQUESTS(&q->tx) < slots + 1 ||
 		     q->tx_nr_free < slots)) {
-		netif_tx_stop_queue(netdev_get_tx_queue(dev, qid));
+		netif_tx_stop_queue(netdev_get_tx_queue(dev, q->id));
 		goto drop_locked;
 	}
 
@@ -459,15 +469,34 @@ netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	/* Reap now: the skb may be gone after this. */
 	xnf_tx_reap(q);
 	if (RING_FREE_REQUESTS(&q->tx) < XNF_TX_STOP_THRESH)
-		netif_tx_stop_queue(netdev_get_tx_queue(dev, qid));
+		netif_tx_stop_queue(netdev_get_tx_queue(dev, q->id));
 	spin_unlock_irqrestore(&q->tx_lock, flags);
-	return NETDEV_TX_OK;
+	return true;
 
 drop_locked:
 	spin_unlock_irqrestore(&q->tx_lock, flags);
 drop:
-	atomic_long_inc(&info->tx_dropped);
-	dev_kfree_skb_any(skb);
+	xnf_tx_drop(info, skb);
+	return false;
+}
+
+/**
+ * xnf_start_xmit() - ndo_start_xmit: put one packet on its queue's ring
+ * @skb: the packet
+ * @dev: the interface
+ *
+ * Return: NETDEV_TX_OK; a packet that cannot be sent is dropped and
+ * counted in tx_dropped.
+ */
+netdev_tx_t xnf_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct xnf_info *info = netdev_priv(dev);
+	unsigned int qid = skb_get_queue_mapping(skb);
+
+	if (unlikely(qid >= info->nr_queues))
+		xnf_tx_drop(info, skb);
+	else
+		xnf_xmit(&info->queues[qid], skb);
 	return NETDEV_TX_OK;
 }
 

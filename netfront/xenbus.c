@@ -8,9 +8,12 @@
  *   backend InitWait, we Initialising: read the backend's features
  *              (feature-rx-copy required), set up each queue's tx and rx
  *              ring and event channel(s), publish them and our features
- *              in one transaction, update the offloads, carrier on,
- *              Connected.
+ *              (and xdp-headroom, if the backend offers it) in one
+ *              transaction, update the offloads, carrier on, Connected.
  *   backend Connected: announce ourselves (gratuitous ARP and the like).
+ *   XDP program attached or removed (xnf_bpf(), RTNL): write the new
+ *              xdp-headroom, Reconfiguring, wait for the backend's
+ *              Reconfigured (bounded), Connected.
  *   backend Closing (or Closed): carrier off, Closed; the toolstack then
  *              removes the device, which runs remove().
  *   resume     (after suspend or migration) tear the queues down, keep the
@@ -54,8 +57,9 @@ static bool xnf_backend_in(struct xenbus_device *xbdev, unsigned long mask)
 
 /*
  * Wait until the backend is in one of the states of @mask. Our watch on
- * it is not armed during probe() and remove(), so its state node is
- * polled. Return: whether it got there within @ms.
+ * it is not armed during probe() and remove(), and an XDP reconfiguration
+ * holds the RTNL lock, which the xenwatch thread may be waiting for, so
+ * its state node is polled. Return: whether it got there within @ms.
  */
 static bool xnf_wait_backend(struct xenbus_device *xbdev, unsigned long mask,
 			     unsigned int ms)
@@ -101,7 +105,8 @@ static int xnf_read_mac(struct xenbus_device *xbdev, u8 *mac)
  * Tear the connection down, keep the interface: carrier off; the
  * interface detached, with no transmit in progress and every queue
  * stopped under its tx_lock (the event handler only wakes a queue of a
- * present device, under that lock); no event handler running; then the
+ * present device, under that lock); no ndo_xdp_xmit() still inside (it
+ * checks the carrier under RCU); no event handler running; then the
  * queues freed. Idempotent, and safe at any point of xnf_connect() and
  * with no queues at all (XSA-465).
  */
@@ -122,6 +127,7 @@ static void xnf_disconnect(struct xnf_info *info)
 		spin_unlock_irqrestore(&q->tx_lock, flags);
 	}
 	netif_tx_unlock_bh(dev);
+	synchronize_net();
 	for (i = 0; i < info->nr_queues; i++)
 		xnf_evtchn_unbind(&info->queues[i]);
 	rtnl_lock();
@@ -186,7 +192,10 @@ struct xnf_publish {
 	bool mq;
 };
 
-/* Every key the backend reads to connect, in one transaction. */
+/*
+ * Every key the backend reads to connect, in one transaction; with the
+ * RTNL lock held, which keeps the XDP program as it is.
+ */
 static int xnf_publish(struct xenbus_transaction xbt, void *arg)
 {
 	const struct xnf_publish *pub = arg;
@@ -206,6 +215,10 @@ static int xnf_publish(struct xenbus_transaction xbt, void *arg)
 		err = xnf_publish_queue(xbt, &info->queues[i], dir);
 		kfree(dir);
 	}
+	/* As in-tree: only for a backend that offers it. */
+	if (!err && info->feat_xdp_headroom)
+		err = xpvbus_write_uint(xbt, xbdev, "xdp-headroom",
+					xnf_xdp_headroom(info));
 	return err ?:
 	       xpvbus_write_uint(xbt, xbdev, "request-rx-copy", 1) ?:
 	       xpvbus_write_bool(xbt, xbdev, "feature-rx-notify", true) ?:
@@ -227,6 +240,8 @@ static void xnf_read_features(struct xnf_info *info)
 	info->feat_gso6 = xpvbus_read_bool(be, "feature-gso-tcpv6", false);
 	info->feat_ipv6_csum = xpvbus_read_bool(be, "feature-ipv6-csum-offload",
 						false);
+	info->feat_xdp_headroom = xpvbus_read_bool(be, "feature-xdp-headroom",
+						   false);
 }
 
 static int xnf_connect(struct xnf_info *info)
@@ -275,14 +290,23 @@ static int xnf_connect(struct xnf_info *info)
 			goto fail;
 		}
 	}
+	/*
+	 * From publishing to Connected under the RTNL lock: an XDP program
+	 * attached or removed meanwhile (xnf_bpf()) either is in the
+	 * xdp-headroom published here, or finds us Connected and tells the
+	 * backend itself.
+	 */
+	rtnl_lock();
 	err = xpvbus_transaction(xbdev, xnf_publish, &pub);
-	if (err)
+	if (err) {
+		rtnl_unlock();
 		goto fail;
+	}
+	if (rtnl_dereference(info->xdp_prog) && !info->feat_xdp_headroom)
+		netdev_warn(dev, "backend offers no XDP headroom: XDP runs without\n");
 
 	/* The backend's features are known now: offer what both have. */
-	rtnl_lock();
 	netdev_update_features(dev);
-	rtnl_unlock();
 
 	netif_tx_lock_bh(dev);
 	netif_device_attach(dev);
@@ -295,15 +319,78 @@ static int xnf_connect(struct xnf_info *info)
 		xnf_rx_refill(q);
 		spin_unlock_bh(&q->rx_lock);
 	}
+	xenbus_switch_state(xbdev, XPVBUS_CONNECTED);
+	rtnl_unlock();
 
-	netdev_info(dev, "%u queue(s), %s event channel(s)%s\n", nr,
+	netdev_info(dev, "%u queue(s), %s event channel(s)%s%s\n", nr,
 		    split ? "split" : "shared",
 		    info->bounce ? ", bouncing transmitted data to zeroed pages" :
-				   "");
+				   "",
+		    info->feat_xdp_headroom ? ", backend supports XDP headroom" :
+					      "");
 	return 0;
 
 fail:
 	xnf_disconnect(info);
+	return err;
+}
+
+/* --- XDP headroom --- */
+
+/**
+ * xnf_xenbus_set_xdp_headroom() - have the backend use a new XDP headroom
+ * @info: the vif; the RTNL lock held
+ * @headroom: XDP_PACKET_HEADROOM when a program comes, 0 when it goes
+ * @extack: where a failure is explained
+ *
+ * While Connected to a backend offering feature-xdp-headroom: write
+ * xdp-headroom, then go Reconfiguring (the backend reads the key when it
+ * sees that state, so the key comes first), wait for the backend's
+ * Reconfigured, bounded, and go Connected again. Otherwise nothing is
+ * done: xnf_connect() publishes the headroom of the program attached then.
+ *
+ * Reconfigured says that packets laid out from then on have the new
+ * headroom. Those already on the ring keep the old one, and a backend
+ * that stays Reconfigured (Linux's netback) answers every later request
+ * at once; neither costs more than headroom, since every packet is placed
+ * by its response's offset.
+ *
+ * Return: 0; -ETIMEDOUT when the backend did not answer, or closed; the
+ * errno of a failed xenstore write.
+ */
+int xnf_xenbus_set_xdp_headroom(struct xnf_info *info, unsigned int headroom,
+				struct netlink_ext_ack *extack)
+{
+	struct xenbus_device *xbdev = info->xbdev;
+	int err;
+
+	ASSERT_RTNL();
+	/* xnf_connect() goes Connected under the RTNL lock too. */
+	if (xbdev->state != XPVBUS_CONNECTED || !info->feat_xdp_headroom)
+		return 0;
+
+	err = xenbus_printf(XBT_NIL, xbdev->nodename, "xdp-headroom", "%u",
+			    headroom);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot write xdp-headroom");
+		return err;
+	}
+	err = xenbus_switch_state(xbdev, XPVBUS_RECONFIGURING);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot switch to Reconfiguring");
+		return err;
+	}
+	if (!xnf_wait_backend(xbdev, BIT(XPVBUS_RECONFIGURED) |
+			      XNF_BACKEND_CLOSING, XNF_WAIT_MS) ||
+	    !xnf_backend_in(xbdev, BIT(XPVBUS_RECONFIGURED))) {
+		NL_SET_ERR_MSG_MOD(extack, "backend did not acknowledge xdp-headroom");
+		netdev_warn(info->netdev, "backend did not answer Reconfigured for xdp-headroom %u\n",
+			    headroom);
+		err = -ETIMEDOUT;
+	}
+	/* Unless the backend closed us meanwhile. */
+	if (xbdev->state == XPVBUS_RECONFIGURING)
+		xenbus_switch_state(xbdev, XPVBUS_CONNECTED);
 	return err;
 }
 
@@ -319,8 +406,7 @@ static void xnf_backend_changed(struct xenbus_device *xbdev,
 	case XPVBUS_INITWAIT:
 		if (xbdev->state != XPVBUS_INITIALISING)
 			break;
-		if (!xnf_connect(info))
-			xenbus_switch_state(xbdev, XPVBUS_CONNECTED);
+		xnf_connect(info);	/* Connected when it succeeds */
 		break;
 	case XPVBUS_CONNECTED:
 		netdev_notify_peers(info->netdev);

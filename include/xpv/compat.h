@@ -228,4 +228,22 @@ struct privcmd_pcidev_get_gsi {
 #define xpv_uevent_xbdev	struct xenbus_device
 #endif
 
+/*
+ * Linux 6.3, "netdev-genl: create a simple family for netdev stuff" and
+ * "drivers: net: turn on XDP features": a driver states the XDP it
+ * supports in netdev->xdp_features, and devmap only redirects to a device
+ * with NETDEV_XDP_ACT_NDO_XMIT ("bpf: devmap: check XDP features in
+ * __xdp_enqueue routine"). Before it, ndo_bpf and ndo_xdp_xmit were
+ * enough and there is no such field. xpv_set_xdp_features_redirect()
+ * states basic XDP, XDP_REDIRECT and ndo_xdp_xmit.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define xpv_set_xdp_features_redirect(dev)				\
+	((dev)->xdp_features = NETDEV_XDP_ACT_BASIC |			\
+			       NETDEV_XDP_ACT_REDIRECT |		\
+			       NETDEV_XDP_ACT_NDO_XMIT)
+#else
+#define xpv_set_xdp_features_redirect(dev)	((void)(dev))
+#endif
+
 #endif /* XPV_COMPAT_H */

@@ -66,6 +66,43 @@ ip link set eth0 mtu 9000
 wait
 guest_check "32 MiB over TCP while the MTU went 9000, 1500, 9000: $(head -n1 /tmp/send.5201)" \
 	grep -q "^status=0" /tmp/send.5201
+# XDP: a counting program that drops, then one that passes, on eth0 at MTU
+# 1500 (XDP takes single-page packets). The guest pings dom0: with drop
+# no reply gets through and the program counts them; with pass they do.
+ip link set eth0 mtu 1500
+# xdp_run VERDICT: attach in the background; 0 once xdpcount says the
+# program is attached.
+xdp_run() {
+	xdpcount run eth0 "$1" 12 >/tmp/xdp.$1 2>&1 &
+	xdp_pid=$!
+	i=0
+	while ! grep -q '^attached' /tmp/xdp.$1; do
+		i=$((i + 1))
+		[ $i -lt 100 ] && kill -0 $xdp_pid 2>/dev/null || return 1
+		sleep 0.1
+	done
+}
+if xdp_run drop; then
+	guest_result ok "an XDP drop program attached to eth0"
+	guest_check "with it, dom0's ping replies do not arrive" sh -c '! ping -c 3 -W 2 10.99.0.1 >/dev/null'
+else
+	guest_result fail "XDP drop program attach: $(cat /tmp/xdp.drop)"
+fi
+kill $xdp_pid 2>/dev/null
+wait $xdp_pid
+guest_check "the drop program counted packets ($(grep '^count=' /tmp/xdp.drop))" grep -q '^count=[1-9]' /tmp/xdp.drop
+if xdp_run pass; then
+	guest_result ok "an XDP pass program attached to eth0"
+	guest_check "with it, dom0 answers pings" ping -c 3 -W 5 10.99.0.1
+else
+	guest_result fail "XDP pass program attach: $(cat /tmp/xdp.pass)"
+fi
+kill $xdp_pid 2>/dev/null
+wait $xdp_pid
+guest_check "the pass program counted packets ($(grep '^count=' /tmp/xdp.pass))" grep -q '^count=[1-9]' /tmp/xdp.pass
+guest_check "no program left on eth0" sh -c "! /usr/sbin/ip -d link show eth0 | grep -q 'prog/xdp'"
+guest_check "dom0 answers pings after XDP" ping -c 2 -W 5 10.99.0.1
+
 guest_put irq-q0 "$(awk '/-q0-|-q0$/ { for (i = 2; i <= 3; i++) s += $i } END { print s + 0 }' /proc/interrupts)"
 guest_put irq-q1 "$(awk '/-q1-|-q1$/ { for (i = 2; i <= 3; i++) s += $i } END { print s + 0 }' /proc/interrupts)"
 # The names netfront gave its interrupts, sorted (Linux: vif0-qN-tx/rx

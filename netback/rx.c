@@ -84,8 +84,11 @@ bool xnb_rx_accept(struct xnb_vif *vif, struct sk_buff *skb)
 	unsigned int data_slots;
 
 	BUILD_BUG_ON(sizeof(struct xnb_rx_cb) > sizeof(skb->cb));
-	/* Bounded when read; checked again as the layout relies on it. */
-	if (WARN_ON_ONCE(headroom > XNB_MAX_XDP_HEADROOM))
+	/*
+	 * Bounded when read; checked again as the layout relies on it, with
+	 * no WARN: the value comes from the guest.
+	 */
+	if (headroom > XNB_MAX_XDP_HEADROOM)
 		headroom = 0;
 	XNB_RX_CB(skb)->headroom = headroom;
 	data_slots = xnb_rx_data_slots(skb->len, headroom);

@@ -23,17 +23,26 @@ profile=${PROFILE:-pv}
 timeout_s=${BOOT_TIMEOUT:-3600}
 
 case $profile in
-pv) cpu=max,-smap,-smep,-svm domu_type=pv ;;
-pvh) cpu=max,-smap,-smep domu_type=pvh ;;
+pv) cpu=max,-smap,-smep,-svm domu_type=pv smp=4
+	# Every vCPU gets a physical CPU of its own: dom0's two here, the
+	# domUs' by tests/lib/domu.sh (domu_cpus). Xen switching one guest
+	# vCPU for another on a CPU is where QEMU's emulation loses a user
+	# process's FS base (README, "Emulator faults"; emu-stress measures it).
+	xen_pin="dom0_max_vcpus=2 dom0_vcpus_pin" ;;
+pvh) cpu=max,-smap,-smep domu_type=pvh smp=2 xen_pin= ;;
 *) echo "boot: PROFILE must be pv or pvh" >&2; exit 2 ;;
 esac
+# QEMU_CPU and QEMU_ACCEL replace the CPU model and the TCG settings (for
+# measuring the emulator: tests/scenarios/emu-stress.sh).
+cpu=${QEMU_CPU:-$cpu}
+accel=${QEMU_ACCEL:-tcg,thread=multi}
 
-xen_args="dom0_mem=1024M,max:1024M console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
+xen_args="dom0_mem=1024M,max:1024M console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all${xen_pin:+ $xen_pin}${XEN_EXTRA_ARGS:+ $XEN_EXTRA_ARGS}"
 dom0_args="console=hvc0 earlyprintk=xen loglevel=4 xpv.suites=$suites xpv.domu_type=$domu_type"
 [ "$mode" = interactive ] && dom0_args="$dom0_args xpv.interactive=1"
 
-qemu=(qemu-system-x86_64 -M q35 -cpu "$cpu" -smp 2 -m 2048
-	-accel tcg,thread=multi -no-reboot -monitor none -display none
+qemu=(qemu-system-x86_64 -M q35 -cpu "$cpu" -smp "${QEMU_SMP:-$smp}" -m 2048
+	-accel "$accel" -no-reboot -monitor none -display none
 	-kernel "$cache/xen-$XEN_SERIES.elf" -append "$xen_args"
 	-initrd "$imgdir/vmlinuz $dom0_args,$imgdir/dom0.cpio.gz")
 

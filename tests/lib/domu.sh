@@ -30,6 +30,26 @@ wait_for() {
 	return 1
 }
 
+# domu_cpus: the xl "cpus" line that pins a new domU's vCPUs to the
+# physical CPUs dom0 does not use (boot.sh pins dom0's vCPUs to CPUs 0 and
+# 1), taking them in turn from one domU to the next. Xen under QEMU
+# sometimes loses a user process's FS base when it switches one vCPU for
+# another on a CPU (README, "Emulator faults"); with a CPU each, vCPUs
+# only ever share one with the idle vCPU. Nothing when dom0 is not pinned.
+domu_cpus() {
+	local info n next i list=
+	info=$(xl info 2>/dev/null)
+	case $info in *xen_commandline*dom0_vcpus_pin*) ;; *) return 0 ;; esac
+	n=$(echo "$info" | sed -n 's/^nr_cpus *: *//p')
+	[ "${n:-0}" -gt 2 ] || return 0
+	next=$(cat /tmp/domu-next-cpu 2>/dev/null || echo 0)
+	for i in $(seq 0 $((${DOMU_MAXVCPUS:-${DOMU_VCPUS:-1}} - 1))); do
+		list="$list${list:+, }\"$((2 + (next + i) % (n - 2)))\""
+	done
+	echo $((next + i + 1)) >/tmp/domu-next-cpu
+	echo "cpus = [$list]"
+}
+
 # domu_create NAME TEST EXTRA_CFG: start a domU (PV, or PVH when the
 # testbed's profile says DOMU_TYPE=pvh) running guest test TEST;
 # EXTRA_CFG lines are appended to its xl config. DOMU_VCPUS (default 1),
@@ -48,6 +68,7 @@ memory = 256
 vcpus = ${DOMU_VCPUS:-1}
 maxvcpus = ${DOMU_MAXVCPUS:-${DOMU_VCPUS:-1}}
 on_crash = "preserve"
+$(domu_cpus)
 $extra
 CFG
 	xl create "$cfg" >/tmp/$name.create.log 2>&1 || {

@@ -13,7 +13,10 @@
  *
  * The kthread also wakes every XBB_IDLE_INTERVAL on its own: queue 0's
  * checks whether the device was resized (as Linux's does on each wakeup),
- * and each runs its persistent grants' LRU pass when one is due.
+ * and each runs its persistent grants' LRU pass when one is due. It does
+ * not read the ring then: only an event (or completions that free a slot
+ * requests were waiting for) does, so a frontend that never notifies is
+ * never polled.
  *
  * A drop-in for the in-tree module of the same name.
  */
@@ -480,6 +483,7 @@ static bool xbb_consume(struct xbb_ring *ring)
 	bool work = false;
 	int more;
 
+	ring->slot_wait = false;
 	do {
 		RING_IDX rc = common->req_cons;
 		RING_IDX rp = READ_ONCE(common->sring->req_prod);
@@ -499,6 +503,7 @@ static bool xbb_consume(struct xbb_ring *ring)
 				return work;
 			if (!ring->nr_free) {
 				xbb_stat_add(&ring->st.oo_req, 1);
+				ring->slot_wait = true;
 				return true;	/* a completion wakes us */
 			}
 			/*
@@ -541,9 +546,11 @@ static int xbb_thread(void *data)
 {
 	struct xbb_ring *ring = data;
 
+	/* Requests the frontend queued before connecting (after resume). */
+	xbb_consume(ring);
 	/* Runs until kthread_stop(), never ends on its own (XSA-350). */
 	while (!kthread_should_stop()) {
-		bool eoi, work = false;
+		bool eoi, read, work = false;
 
 		wait_event_interruptible_timeout(ring->wq,
 						 atomic_read(&ring->irq_pending) ||
@@ -553,8 +560,17 @@ static int xbb_thread(void *data)
 		if (ring->index == 0)
 			xbb_vbd_check_resize(ring->be);
 		eoi = atomic_xchg(&ring->irq_pending, 0);
-		xbb_complete(ring);
-		if (!ring->broken && !kthread_should_stop())
+		/*
+		 * The ring is read only after an event, or after completions
+		 * while requests wait for a free slot: a frontend that never
+		 * notifies is not polled on the idle timeout.
+		 */
+		read = eoi;
+		if (xbb_has_done(ring)) {
+			xbb_complete(ring);
+			read |= ring->slot_wait;
+		}
+		if (read && !ring->broken && !kthread_should_stop())
 			work = xbb_consume(ring);
 		if (eoi)
 			xen_irq_lateeoi(ring->irq,
@@ -562,6 +578,9 @@ static int xbb_thread(void *data)
 		if (ring->persistent &&
 		    time_after_eq(jiffies, ring->next_purge)) {
 			xbb_pgrant_purge(ring);
+			/* The purged grants' pages return to the cache. */
+			gnttab_page_cache_shrink(&ring->cache,
+						 xbb_max_buffer_pages);
 			ring->next_purge = jiffies + XBB_IDLE_INTERVAL;
 		}
 	}

@@ -322,6 +322,7 @@ struct xbb_backend;
  * @wq: the kthread waits here
  * @irq_pending: the IRQ fired and awaits its late EOI
  * @broken: the frontend broke the ring protocol; no more requests are read
+ * @slot_wait: requests wait for a free slot; a completion reads the ring
  * @done_lock: guards @done
  * @done: requests whose bios have all completed
  * @free: pending requests not in use (the kthread's alone)
@@ -363,6 +364,7 @@ struct xbb_ring {
 	wait_queue_head_t wq;
 	atomic_t irq_pending;
 	bool broken;
+	bool slot_wait;
 
 	spinlock_t done_lock;		/* @done, from bio completion */
 	struct list_head done;

@@ -14,9 +14,8 @@
  * The kthread also wakes every XBB_IDLE_INTERVAL on its own: queue 0's
  * checks whether the device was resized (as Linux's does on each wakeup),
  * and each runs its persistent grants' LRU pass when one is due. It does
- * not read the ring then: only an event (or completions that free a slot
- * requests were waiting for) does, so a frontend that never notifies is
- * never polled.
+ * not read the ring then: only an event does, so a frontend that never
+ * notifies is never polled.
  *
  * A drop-in for the in-tree module of the same name.
  */
@@ -73,7 +72,8 @@ unsigned int xbb_max_segs(void)
 
 /* --- responses --- */
 
-static void xbb_respond(struct xbb_ring *ring, u64 id, u8 op, s16 status)
+/* Under @ring->done_lock: bio completion answers too. */
+static void __xbb_respond(struct xbb_ring *ring, u64 id, u8 op, s16 status)
 {
 	struct blkif_back_ring *common = &ring->ring.native;
 	RING_IDX i = common->rsp_prod_pvt;
@@ -114,6 +114,15 @@ static void xbb_respond(struct xbb_ring *ring, u64 id, u8 op, s16 status)
 		notify_remote_via_irq(ring->irq);
 		xbb_stat_add(&ring->st.notify, 1);
 	}
+}
+
+static void xbb_respond(struct xbb_ring *ring, u64 id, u8 op, s16 status)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->done_lock, flags);
+	__xbb_respond(ring, id, op, status);
+	spin_unlock_irqrestore(&ring->done_lock, flags);
 }
 
 /*
@@ -160,13 +169,23 @@ static void xbb_pending_put(struct xbb_pending *p)
 	if (!atomic_dec_and_test(&p->bios))
 		return;
 	/*
-	 * Wake under the lock: once the kthread can see @p on the list it
-	 * may finish and the ring may go, so nothing may touch the ring
-	 * after the unlock.
+	 * A request on persistent grants alone is answered here, as soon
+	 * as its data is in place; the kthread only recycles its slot, the
+	 * next time it wakes anyway (or when it finds no free slot: @p is on
+	 * the list before the frontend sees the answer, so one is there for
+	 * the frontend's next request). Other requests have grants to unmap
+	 * first, which the kthread does.
+	 *
+	 * Everything under the lock, the notification included: once the
+	 * kthread can see @p on the list it may finish and the ring and its
+	 * IRQ may go, so nothing may touch them after the unlock.
 	 */
 	spin_lock_irqsave(&ring->done_lock, flags);
 	list_add_tail(&p->node, &ring->done);
-	wake_up(&ring->wq);
+	if (p->early)
+		__xbb_respond(ring, p->id, p->operation, READ_ONCE(p->status));
+	if (!p->early || ring->draining)
+		wake_up(&ring->wq);
 	spin_unlock_irqrestore(&ring->done_lock, flags);
 }
 
@@ -196,7 +215,10 @@ static bool xbb_has_done(struct xbb_ring *ring)
 	return ret;
 }
 
-/* Unmap and answer every finished request; its slot becomes free. */
+/*
+ * Release the grants of every finished request and answer those not
+ * answered at completion; their slots become free.
+ */
 static void xbb_complete(struct xbb_ring *ring)
 {
 	struct xbb_pending *p, *n;
@@ -208,7 +230,9 @@ static void xbb_complete(struct xbb_ring *ring)
 
 	list_for_each_entry_safe(p, n, &done, node) {
 		xbb_grant_unmap(ring, &p->map, p->nr_segs);
-		xbb_respond(ring, p->id, p->operation, READ_ONCE(p->status));
+		if (!p->early)
+			xbb_respond(ring, p->id, p->operation,
+				    READ_ONCE(p->status));
 		list_move(&p->node, &ring->free);
 		ring->nr_free++;
 	}
@@ -376,6 +400,9 @@ static void xbb_do_rw(struct xbb_ring *ring, const struct xbb_request *req)
 	p->operation = req->operation;
 	p->status = BLKIF_RSP_OKAY;
 	p->nr_segs = nseg;
+	p->early = true;
+	for (i = 0; i < nseg; i++)
+		p->early &= !!p->map.pgrants[i];
 	xbb_submit(p, vbd->bdev, opf, req->sector);
 	return;
 
@@ -483,7 +510,6 @@ static bool xbb_consume(struct xbb_ring *ring)
 	bool work = false;
 	int more;
 
-	ring->slot_wait = false;
 	do {
 		RING_IDX rc = common->req_cons;
 		RING_IDX rp = READ_ONCE(common->sring->req_prod);
@@ -501,10 +527,22 @@ static bool xbb_consume(struct xbb_ring *ring)
 
 			if (RING_REQUEST_CONS_OVERFLOW(common, rc))
 				return work;
+			/* Slots of requests answered at completion. */
+			if (!ring->nr_free)
+				xbb_complete(ring);
+			/*
+			 * Not reached: the frontend has fewer than a ring's
+			 * worth of requests unanswered (checked above), and
+			 * every answered one is back on the free list. Were
+			 * it, the ring would stop loudly, not hang silently.
+			 */
 			if (!ring->nr_free) {
 				xbb_stat_add(&ring->st.oo_req, 1);
-				ring->slot_wait = true;
-				return true;	/* a completion wakes us */
+				pr_err_once("domain %d: no free request slot, ring %u stopped\n",
+					    ring->be->dev->otherend_id,
+					    ring->index);
+				ring->broken = true;
+				return work;
 			}
 			/*
 			 * Disconnect stops us between requests: a ring full
@@ -526,6 +564,9 @@ static bool xbb_consume(struct xbb_ring *ring)
 					    BLKIF_RSP_EOPNOTSUPP);
 			cond_resched();
 		}
+		/* Answers waiting on an unmap need not wait for the pass. */
+		if (xbb_has_done(ring))
+			xbb_complete(ring);
 		RING_FINAL_CHECK_FOR_REQUESTS(common, more);
 	} while (more);
 	return work;
@@ -550,7 +591,7 @@ static int xbb_thread(void *data)
 	xbb_consume(ring);
 	/* Runs until kthread_stop(), never ends on its own (XSA-350). */
 	while (!kthread_should_stop()) {
-		bool eoi, read, work = false;
+		bool eoi, work = false;
 
 		wait_event_interruptible_timeout(ring->wq,
 						 atomic_read(&ring->irq_pending) ||
@@ -560,17 +601,12 @@ static int xbb_thread(void *data)
 		if (ring->index == 0)
 			xbb_vbd_check_resize(ring->be);
 		eoi = atomic_xchg(&ring->irq_pending, 0);
+		xbb_complete(ring);
 		/*
-		 * The ring is read only after an event, or after completions
-		 * while requests wait for a free slot: a frontend that never
-		 * notifies is not polled on the idle timeout.
+		 * The ring is read after an event only, never on the idle
+		 * timeout: a frontend that never notifies is not polled.
 		 */
-		read = eoi;
-		if (xbb_has_done(ring)) {
-			xbb_complete(ring);
-			read |= ring->slot_wait;
-		}
-		if (read && !ring->broken && !kthread_should_stop())
+		if (eoi && !ring->broken && !kthread_should_stop())
 			work = xbb_consume(ring);
 		if (eoi)
 			xen_irq_lateeoi(ring->irq,
@@ -590,6 +626,9 @@ static int xbb_thread(void *data)
 	 * persistent grants are put back here, so xbb_ring_stop() finds
 	 * none in use.
 	 */
+	spin_lock_irq(&ring->done_lock);
+	ring->draining = true;
+	spin_unlock_irq(&ring->done_lock);
 	while (ring->nr_free != ring->nr_pool) {
 		wait_event(ring->wq, xbb_has_done(ring));
 		xbb_complete(ring);

@@ -11,10 +11,12 @@
  *                       are changed by the xenwatch thread (probe, watch,
  *                       otherend_changed, remove) under @lock.
  *   struct xbb_ring     one queue: the mapped ring, its IRQ and the kthread
- *                       that consumes it. Only that kthread reads requests,
- *                       maps and unmaps grants and writes responses; bio
- *                       completions (any context) only move a finished
- *                       request to @done under @done_lock and wake it.
+ *                       that consumes it. Only that kthread reads requests
+ *                       and maps and unmaps grants; bio completions (any
+ *                       context) move a finished request to @done, answer
+ *                       it there when it holds persistent grants alone,
+ *                       and wake the kthread otherwise. Responses are
+ *                       written under @done_lock, from either side.
  *   struct xbb_pending  one request in flight; the ring owns ring-size of
  *                       them, so in-flight work is bounded by the ring.
  *   struct xbb_pgrant   one persistent grant: mapped once, kept in its
@@ -194,7 +196,8 @@ unsigned int xbb_max_segs(void);
 
 /**
  * struct xbb_stats - one queue's counters, shown summed in sysfs
- * @oo_req: times requests waited for a free slot (Linux's name)
+ * @oo_req: times requests waited for a free slot (Linux's name; xpv's
+ *	pool holds a ring's worth, so this stays 0)
  * @rd_req: read requests
  * @wr_req: write requests
  * @f_req: flush and barrier requests
@@ -211,8 +214,9 @@ unsigned int xbb_max_segs(void);
  * @notify: notifications sent to the frontend
  * @irq: notifications received from it
  *
- * Each field has one writer (@irq the IRQ handler, the rest the queue's
- * kthread), so plain u64s written with WRITE_ONCE() read back whole.
+ * Each field has one writer at a time (@irq the IRQ handler, @notify
+ * whoever holds @done_lock, the rest the queue's kthread), so plain u64s
+ * written with WRITE_ONCE() read back whole.
  */
 struct xbb_stats {
 	u64 oo_req;
@@ -233,7 +237,7 @@ struct xbb_stats {
 	u64 irq;
 };
 
-/* Only a counter's one writer calls this. */
+/* Only a counter's writer calls this (see struct xbb_stats). */
 static inline void xbb_stat_add(u64 *counter, u64 n)
 {
 	WRITE_ONCE(*counter, *counter + n);
@@ -293,6 +297,8 @@ struct xbb_mapping {
  * @status: BLKIF_RSP_*; a failing bio overwrites OKAY
  * @nr_segs: segments mapped
  * @bios: bios in flight, plus one held while submitting
+ * @early: every segment is a persistent grant (or there is none): the
+ *	last bio's completion answers, nothing needs unmapping first
  * @segs: the validated segments, @nr_segs of them
  * @map: where the segments are mapped
  */
@@ -304,6 +310,7 @@ struct xbb_pending {
 	s16 status;
 	unsigned int nr_segs;
 	atomic_t bios;
+	bool early;
 	struct blkif_request_segment *segs;
 	struct xbb_mapping map;
 };
@@ -322,9 +329,10 @@ struct xbb_backend;
  * @wq: the kthread waits here
  * @irq_pending: the IRQ fired and awaits its late EOI
  * @broken: the frontend broke the ring protocol; no more requests are read
- * @slot_wait: requests wait for a free slot; a completion reads the ring
- * @done_lock: guards @done
+ * @done_lock: guards @done, @draining and the response ring (answers
+ *	come from the kthread and from bio completion)
  * @done: requests whose bios have all completed
+ * @draining: the kthread stopped and waits for every request in flight
  * @free: pending requests not in use (the kthread's alone)
  * @nr_free: entries on @free
  * @pool: all @nr_pool pending requests
@@ -364,10 +372,10 @@ struct xbb_ring {
 	wait_queue_head_t wq;
 	atomic_t irq_pending;
 	bool broken;
-	bool slot_wait;
 
-	spinlock_t done_lock;		/* @done, from bio completion */
+	spinlock_t done_lock;		/* also taken from bio completion */
 	struct list_head done;
+	bool draining;
 
 	struct list_head free;
 	unsigned int nr_free;

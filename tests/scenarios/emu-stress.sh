@@ -1,16 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The emulator's user-program fault rate: dom0 and a domU each fork and
-# exec a trivial program in a loop for EMU_STRESS_S seconds at the same
+# exec a trivial program in a loop for 180 seconds at the same
 # time (Xen then switches between the two domains' vCPUs all the time),
 # and every child that dies of a signal is counted, while the domU keeps
 # its disk busy (grant maps and unmaps in dom0, page-table churn in both).
-# Used to choose QEMU's settings (boot.sh, QEMU_CPU and QEMU_ACCEL).
+# Used to choose the testbed's settings (boot.sh: QEMU_CPU, QEMU_SMP,
+# QEMU_ACCEL, XEN_EXTRA_ARGS).
 # xpv-opt-in: a measurement of the testbed, not a test of the drivers
 . /xpv/lib/tap.sh
 . /xpv/lib/domu.sh
 
-secs=${EMU_STRESS_S:-180}
+secs=180
 
 # exec_loop SECONDS: fork+exec /bin/true until SECONDS pass; prints
 # "EXECS FAULTS".

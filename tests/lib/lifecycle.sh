@@ -56,7 +56,12 @@ guest_at() {
 		[ "$(gkey lc/at)" = "$1" ] && return 0
 		if [ $((t % 5)) = 0 ]; then
 			domu_faulted "$NAME" && return 2
-			[ -n "$(gkey "done")" ] && return 1
+			# (the point again: the guest may have said it, and
+			# ended, between the two reads)
+			if [ -n "$(gkey "done")" ]; then
+				[ "$(gkey lc/at)" = "$1" ]
+				return
+			fi
 		fi
 		nap 0.2
 		t=$((t - 1))
@@ -176,4 +181,34 @@ save_room() {
 	[ "${fs:--1}" -ge 0 ] && [ "$fs" -lt "${mem:-0}" ] && mem=$fs
 	ROOM=$((${mem:-0} / 1024))
 	[ "$ROOM" -ge $(($1 * 11 / 10)) ]
+}
+
+# migrate_ready NAME: this host can migrate PV domain NAME to itself; if
+# not, MIGRATE_WHY says why. A PV guest's live migration tracks the pages
+# it dirties in Xen's log-dirty mode, which for PV needs shadow paging
+# (xl info's virt_caps lists "shadow"; Debian's Xen 4.17 is built without
+# it, CONFIG_SHADOW_PAGING unset, and answers EOPNOTSUPP). Then Xen needs
+# the memory for a second copy (both live until the end), 10% to spare.
+migrate_ready() {
+	local info caps guest free
+	info=$(xl info 2>/dev/null)
+	caps=$(awk -F': ' '$1 ~ /^virt_caps/ { print $2 }' <<<"$info")
+	case " $caps " in
+	*" shadow "*) ;;
+	*)
+		MIGRATE_WHY="this Xen has no shadow paging (virt_caps: $caps), which a PV guest's log-dirty tracking needs"
+		return 1 ;;
+	esac
+	guest=$(xl list "$1" 2>/dev/null | awk 'NR == 2 { print $3 }')
+	free=$(awk '$1 == "free_memory" { print $3 }' <<<"$info")
+	MIGRATE_WHY="Xen has ${free:-?} MiB free, a second copy of the ${guest:-?} MiB guest needs more"
+	[ "${free:-0}" -ge $((${guest:-256} * 11 / 10)) ]
+}
+
+# xl_migrate DESCRIPTION: xl migrate of $NAME to localhost, as one result
+# (xl_step). xl's -s '' runs the "host" argument as the receiving command
+# instead of ssh to it (xl(1)); the new domain keeps the UUID, so the
+# hotplug scripts let it share the sender's devices until the end.
+xl_migrate() {
+	xl_step "$1" 300 migrate -s '' "$NAME" 'xl migrate-receive'
 }

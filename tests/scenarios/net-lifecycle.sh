@@ -14,9 +14,10 @@
 #  2. xl network-detach under a TCP stream from the guest: the guest's
 #     sender ends with an error within a bound (no hang), no kernel fault
 #     in the guest or dom0, the vif gone; attach again and 4 MiB each way;
-#  3. xl save and xl restore under 128 MiB of TCP each way: the restored
-#     domain (a new domid) reconnects to its new vif, which is on br0, and
-#     both streams complete intact (TCP retransmits across the pause);
+#  3. xl save and xl restore, then xl migrate to localhost, under 128 MiB
+#     of TCP each way: the restored and then the migrated domain (a new
+#     domid each) reconnects to its new vif, which is on br0, and both
+#     streams complete intact (TCP retransmits across the pauses);
 #  4. xl destroy under TCP both ways: the domain reaped, its vif, backend
 #     device and xenstore directories gone, dom0's dmesg clean.
 # Every byte that is meant to arrive is checked by its receiver
@@ -30,7 +31,6 @@
 # it on). Every step is bounded; a step that cannot go on ends that pair's
 # run with a failure. NL_PAIRS narrows it down while developing.
 # xpv-timeout: 1150
-# xpv-opt-in: written 2026-11-30, not yet run in the testbed
 # shellcheck source=../lib/tap.sh
 . /xpv/lib/tap.sh
 # shellcheck source=../lib/domu.sh
@@ -190,8 +190,8 @@ detach() {
 
 # attach WHAT: xl network-attach with the same MAC; then connected.
 attach() {
-	xl_step "$1: xl network-attach $D bridge=br0,mac=$MAC" 60 \
-		network-attach "$D" "bridge=br0,mac=$MAC" || return 1
+	xl_step "$1: xl network-attach $D bridge=br0 mac=$MAC" 60 \
+		network-attach "$D" bridge=br0 "mac=$MAC" || return 1
 	connected "$1"
 }
 
@@ -261,7 +261,7 @@ step_cut() {
 	return 0
 }
 
-# 3. xl save and xl restore under 128 MiB of TCP each way.
+# 3. xl save and xl restore (then 3b) under 128 MiB of TCP each way.
 step_saverestore() {
 	local old=$D mem save=$dir/nl-save.img saved='' rc vif
 	reach sr-ready 220 || return
@@ -298,6 +298,7 @@ step_saverestore() {
 		D=$(find_domid) || { tap_fail "xl domid $NAME after the restore"; return 1; }
 		tap_check "the restored domain has a new domid ($old, now $D)" test "$D" != "$old"
 		connected "after xl restore" || return 1
+		step_migrate || return 1
 	fi
 	# dom0's TCP backs off while the guest is away (its retransmission
 	# interval doubles, up to 120 s): the rest may take that long to start.
@@ -309,10 +310,28 @@ step_saverestore() {
 	stop_bg r5303
 	reach sr-done 120 || return
 	[ -z "$saved" ] ||
-		tap_check "the guest's streams began in the saved domain and ended in the restored one (it says: $(gkey sr-doms))" \
+		tap_check "the guest's streams began in the saved domain and ended in the last one, $D (it says: $(gkey sr-doms))" \
 			test "$(gkey sr-doms)" = "$old $D"
 	dmesg_clean "through xl save/restore"
 	go_on sr-done
+}
+
+# 3b. xl migrate to localhost, the streams of 3 still open (they may be
+# in TCP's back-off after the restore: they cross the migration anyway).
+step_migrate() {
+	local old=$D vif=vif$D.$VIFID
+	if ! migrate_ready "$NAME"; then
+		tap_skip "xl migrate to localhost: $MIGRATE_WHY"
+		return 0
+	fi
+	xl_migrate "xl migrate of $NAME (domain $old) to localhost under TCP both ways" || return 1
+	tap_check "the migrated-away domain $old is reaped within 30 s" wait_slow 30 absent listed "$old"
+	tap_check "the migrated-away domain's xenstore and backend directories are gone" \
+		wait_for 20 domain_gone "$old"
+	tap_check "$vif is gone from dom0 after the migration" wait_for 20 test ! -e "/sys/class/net/$vif"
+	D=$(find_domid) || { tap_fail "xl domid $NAME after the migration"; return 1; }
+	tap_check "the migrated domain has a new domid ($old, now $D)" test "$D" != "$old"
+	connected "after xl migrate"
 }
 
 # 4. xl destroy under TCP both ways.

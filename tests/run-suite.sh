@@ -53,7 +53,7 @@ skips=()
 
 say() { printf '%s\n' "$*"; }
 
-KERNEL_FAULT='Kernel panic|Oops|BUG: |general protection fault|WARNING: CPU|blocked for more than'
+KERNEL_FAULT='Kernel panic|Oops: |BUG: |general protection fault|WARNING: CPU|blocked for more than'
 # A user program's crash: the kernel's "traps:"/"segfault at" lines, the
 # shell's message. (A kernel GP fault prints no "traps:".)
 USER_FAULT='segfault at|traps: .* general protection|Segmentation fault'
@@ -61,14 +61,21 @@ USER_FAULT='segfault at|traps: .* general protection|Segmentation fault'
 # PVH profile's guests see an XSAVE layout that TCG reports inconsistently.
 EMULATOR_QUIRK='WARNING: CPU: .* at arch/x86/kernel/fpu/xstate.c'
 
-# scan LOG: "emulator", "kernel" or "" (clean). Consoles a scenario set
-# aside after an emulator fault in its guest ("@@XPV faultlog": that guest's
-# run was repeated) are counted apart, as absorbed faults.
+# console LOG: the console less what is not the kernels' own output: the
+# consoles of guest runs a scenario set aside after an emulator fault in
+# that guest ("@@XPV faultlog": the run was repeated; counted apart, as
+# absorbed faults) and TAP lines (whose descriptions name what they check
+# for: "no kernel fault (Oops, BUG, ...)"). Text throughout (-a): a
+# console holds stray binary bytes, on which grep would only say "Binary
+# file matches" and hide the lines.
+console() { grep -av -e '^@@XPV faultlog' -e '^@@XPV tap' "$1"; }
+
+# scan LOG: "emulator", "kernel" or "" (clean).
 scan() {
-	if grep -av '^@@XPV faultlog' "$1" | grep -Ev "$EMULATOR_QUIRK|$USER_FAULT" |
-	   grep -Eq "$KERNEL_FAULT"; then
+	if console "$1" | grep -aEv "$EMULATOR_QUIRK|$USER_FAULT" |
+	   grep -aEq "$KERNEL_FAULT"; then
 		echo kernel
-	elif grep -av '^@@XPV faultlog' "$1" | grep -Eq "$USER_FAULT"; then
+	elif console "$1" | grep -aEq "$USER_FAULT"; then
 		echo emulator
 	fi
 }
@@ -166,8 +173,8 @@ for drv in $drivers_list; do
 		if [ "$kind" = kernel ]; then
 			fail=$((fail + 1))
 			say "  FAIL [$drv] kernel fault on the console:"
-			grep -a -n -E -A 25 "$KERNEL_FAULT" "$log" |
-				grep -Ev "$EMULATOR_QUIRK|$USER_FAULT" | head -n 60
+			console "$log" | grep -a -n -E -A 25 "$KERNEL_FAULT" |
+				grep -aEv "$EMULATOR_QUIRK|$USER_FAULT" | head -n 60
 		fi
 		if ! grep -aq '^@@XPV end' "$log"; then
 			fail=$((fail + 1))

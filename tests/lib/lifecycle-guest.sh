@@ -11,7 +11,7 @@
 : >"$LC_LOG"
 # Kernel faults as tests/run-suite.sh counts them (KERNEL_FAULT), less the
 # user-program faults (the emulator's) and the PVH profile's known quirk.
-LC_KFAULT='Kernel panic|Oops|BUG: |general protection fault|WARNING: CPU|blocked for more than'
+LC_KFAULT='Kernel panic|Oops: |BUG: |general protection fault|WARNING: CPU|blocked for more than'
 LC_UFAULT='segfault at|traps: .* general protection|Segmentation fault'
 LC_QUIRK='WARNING: CPU: .* at arch/x86/kernel/fpu/xstate.c'
 

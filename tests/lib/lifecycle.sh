@@ -15,7 +15,7 @@
 
 # Kernel faults as tests/run-suite.sh counts them (KERNEL_FAULT), less
 # user-program faults (USER_FAULT: the emulator's) and its known quirk.
-KFAULT='Kernel panic|Oops|BUG: |general protection fault|WARNING: CPU|blocked for more than'
+KFAULT='Kernel panic|Oops: |BUG: |general protection fault|WARNING: CPU|blocked for more than'
 UFAULT='segfault at|traps: .* general protection|Segmentation fault'
 QUIRK='WARNING: CPU: .* at arch/x86/kernel/fpu/xstate.c'
 

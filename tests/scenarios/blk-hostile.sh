@@ -29,7 +29,7 @@ img=/var/lib/xen/blkhostile.img
 GUEST_WAIT=360
 # What a kernel fault looks like (as tests/run-suite.sh's KERNEL_FAULT),
 # and the user-program faults that are the emulator's (its USER_FAULT).
-KFAULT='Kernel panic|Oops|BUG: |general protection fault|WARNING: CPU|blocked for more than'
+KFAULT='Kernel panic|Oops: |BUG: |general protection fault|WARNING: CPU|blocked for more than'
 UFAULT='segfault at|traps: .* general protection|Segmentation fault'
 
 # cpu_watch DOMID FILE: once a second, the CPU time of the domain's block

@@ -24,6 +24,10 @@
  *                       filled by its kthread (the only writer of RX
  *                       responses); the xmit path only appends to
  *                       @rx_queue under its lock.
+ *   struct xnb_ctrl     the control ring, when the frontend offers one:
+ *                       served by its own kthread, the only writer of
+ *                       struct xnb_hash while it runs; the xmit path reads
+ *                       the hash state under its seqlock.
  */
 #ifndef XPV_NETBACK_COMMON_H
 #define XPV_NETBACK_COMMON_H
@@ -40,6 +44,7 @@
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/sched.h>
+#include <linux/seqlock.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
@@ -117,6 +122,15 @@ static_assert(XNB_MAX_XDP_HEADROOM <= XEN_NETIF_MAX_XDP_HEADROOM);
 /* Packets the netdev's qdisc holds for one vif (as Linux). */
 #define XNB_QUEUE_LENGTH	32
 
+/*
+ * Control ring: the longest Toeplitz key and the most mapping entries we
+ * take (Linux's XEN_NETBK_MAX_HASH_KEY_SIZE and _MAPPING_SIZE). A table
+ * must fit one grant.
+ */
+#define XNB_HASH_KEY_SIZE	40
+#define XNB_HASH_MAPPING_SIZE	128
+static_assert(XNB_HASH_MAPPING_SIZE * sizeof(u32) <= XEN_PAGE_SIZE);
+
 extern unsigned int xnb_max_queues;
 extern unsigned int xnb_fatal_skb_slots;
 extern unsigned int xnb_rx_drain_timeout_msecs;
@@ -193,6 +207,7 @@ struct xnb_stats {
  * @first_op: its first grant copy in the queue's batch
  * @nr_ops: its grant copies
  * @gso: the GSO extra, type 0 when absent
+ * @hash: the hash extra, type 0 when absent
  */
 struct xnb_tx_pkt {
 	struct sk_buff *skb;
@@ -202,6 +217,7 @@ struct xnb_tx_pkt {
 	unsigned int first_op;
 	unsigned int nr_ops;
 	struct xen_netif_extra_info gso;
+	struct xen_netif_extra_info hash;
 };
 
 /* @tx_flags bits: set elsewhere, acted on by the next poll. */
@@ -213,6 +229,7 @@ struct xnb_tx_pkt {
 #define XNB_EOI_RX	BIT(1)
 
 struct xnb_vif;
+struct seq_file;
 
 /**
  * struct xnb_queue - one queue: a TX ring, an RX ring, their channels
@@ -301,6 +318,62 @@ struct xnb_queue {
 	struct xnb_stats stats;
 };
 
+/* --- the control ring and hashing (ctrl.c) --- */
+
+/**
+ * struct xnb_hash - how the frontend wants packets towards it hashed
+ * @lock: written by one writer at a time (the control ring's kthread,
+ *	or the xenwatch thread at connect and disconnect when none runs);
+ *	the xmit path reads under it, per packet
+ * @alg: XEN_NETIF_CTRL_HASH_ALGORITHM_*
+ * @flags: XEN_NETIF_CTRL_HASH_TYPE_* the frontend wants hashed
+ * @key: the Toeplitz key, zero-padded
+ * @size: entries in @mapping in use, 0 for none (hash modulo the queues)
+ * @mapping: hash modulo @size -> queue, each below the queue count
+ */
+struct xnb_hash {
+	seqlock_t lock;
+	u32 alg;
+	u32 flags;
+	u8 key[XNB_HASH_KEY_SIZE];
+	u32 size;
+	u32 mapping[XNB_HASH_MAPPING_SIZE];
+};
+
+/**
+ * struct xnb_ctrl - the control ring (feature-ctrl-ring)
+ * @ring: the back ring
+ * @sring: mapping of the ring page, NULL when there is no ring
+ * @irq: event-channel-ctrl, bound with late EOI (0 when unbound)
+ * @task: the kthread serving the ring
+ * @wq: the kthread waits here
+ * @eoi_pending: the interrupt left the channel's late EOI to the kthread
+ * @broken: the frontend overran the ring: no longer served, the channel
+ *	left masked, until it reconnects
+ * @nr_queues: the connection's queues; mapping entries must be below it
+ * @buf: a page of ours the frontend's key and tables are copied to, and
+ *	checked in, before they are used
+ * @name: "vifD.N-ctrl", the kthread's and the interrupt's name
+ * @requests: requests answered (since the vif was created)
+ * @irqs: interrupts taken
+ * @irqs_spurious: of those, with no request waiting
+ */
+struct xnb_ctrl {
+	struct xen_netif_ctrl_back_ring ring;
+	void *sring;
+	int irq;
+	struct task_struct *task;
+	wait_queue_head_t wq;
+	atomic_t eoi_pending;
+	bool broken;
+	unsigned int nr_queues;
+	void *buf;
+	char name[IFNAMSIZ + 8];
+	unsigned long requests;
+	unsigned long irqs;
+	unsigned long irqs_spurious;
+};
+
 /* --- one vif --- */
 
 /* @flags bits */
@@ -376,6 +449,9 @@ struct xnb_features {
  * @tx_dropped: packets dropped by the xmit path
  * @fe_mac: the guest's MAC (the backend's "mac" key)
  * @dbg: debugfs directory
+ * @ctrl: the control ring (connected and torn down with the backend's
+ *	lock held)
+ * @hash: the hash state the frontend set on it
  */
 struct xnb_vif {
 	struct net_device *dev;
@@ -407,6 +483,9 @@ struct xnb_vif {
 	atomic64_t tx_dropped;
 	u8 fe_mac[ETH_ALEN];
 	struct dentry *dbg;
+
+	struct xnb_ctrl ctrl;
+	struct xnb_hash hash;
 };
 
 /* --- interface.c: the netdev and the queues --- */
@@ -437,6 +516,29 @@ bool xnb_rx_accept(struct xnb_vif *vif, struct sk_buff *skb);
 bool xnb_rx_enqueue(struct xnb_queue *q, struct sk_buff *skb);
 bool xnb_rx_has_work(struct xnb_queue *q);
 int xnb_rx_thread(void *data);
+
+/* --- ctrl.c: the control ring and Toeplitz hashing --- */
+
+/**
+ * struct xnb_hash_val - a packet's hash as told to the frontend
+ * @value: the Toeplitz hash
+ * @type: _XEN_NETIF_CTRL_HASH_TYPE_* of the bytes hashed
+ */
+struct xnb_hash_val {
+	u32 value;
+	u8 type;
+};
+
+void xnb_ctrl_init(struct xnb_vif *vif);
+int xnb_ctrl_connect(struct xnb_vif *vif);
+void xnb_ctrl_disconnect(struct xnb_vif *vif);
+u16 xnb_select_queue(struct net_device *dev, struct sk_buff *skb,
+		     struct net_device *sb_dev);
+bool xnb_hash_for_guest(struct xnb_vif *vif, const struct sk_buff *skb,
+			struct xnb_hash_val *hv);
+void xnb_hash_from_guest(struct sk_buff *skb,
+			 const struct xen_netif_extra_info *extra);
+void xnb_ctrl_show(struct seq_file *m, struct xnb_vif *vif);
 
 /* --- stats.c: ethtool -S and debugfs --- */
 

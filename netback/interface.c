@@ -312,6 +312,7 @@ static const struct net_device_ops xnb_netdev_ops = {
 	.ndo_open = xnb_open,
 	.ndo_stop = xnb_stop,
 	.ndo_start_xmit = xnb_start_xmit,
+	.ndo_select_queue = xnb_select_queue,
 	.ndo_get_stats64 = xnb_get_stats64,
 	.ndo_change_mtu = xnb_change_mtu,
 	.ndo_fix_features = xnb_fix_features,
@@ -659,6 +660,7 @@ struct xnb_vif *xnb_vif_create(struct xenbus_device *xbdev, domid_t domid,
 	spin_lock_init(&vif->mcast_lock);
 	INIT_LIST_HEAD(&vif->mcast_list);
 	atomic64_set(&vif->tx_dropped, 0);
+	xnb_ctrl_init(vif);
 
 	dev->netdev_ops = &xnb_netdev_ops;
 	dev->ethtool_ops = &xnb_ethtool_ops;

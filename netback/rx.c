@@ -13,18 +13,20 @@
  * stops sending, until the slots appear.
  *
  * A packet takes ceil((headroom + len) / page) data slots, each request's
- * page filled to its end, plus one slot for the GSO extra after the first:
- * every response lands in its request's slot, as netfront requires
- * (netif.h). The headroom is the frontend's xdp-headroom (usually 0): the
- * first slot's data starts that far into its page, and its response says
- * so in its offset field, as every netfront reads it. (Linux's netback
- * instead starts every slot there, counts the headroom in the status and
- * announces it in an XDP extra-info slot; Linux's netfront finds the data
- * of a single-slot packet either way.) A packet's headroom is taken when
- * it is queued, so that the slots counted for it are the slots it uses.
- * The copies of up to XNB_RX_BATCH packets go out in GNTTABOP_copy
- * batches; only then are the responses pushed. A failed copy turns its
- * slot's status into an error, so the frontend drops that packet.
+ * page filled to its end, plus one slot per extra-info after the first
+ * (GSO; the packet's hash when the frontend asked for hashing on its
+ * control ring, see ctrl.c): every response lands in its request's slot,
+ * as netfront requires (netif.h). The headroom is the frontend's
+ * xdp-headroom (usually 0): the first slot's data starts that far into its
+ * page, and its response says so in its offset field, as every netfront
+ * reads it. (Linux's netback instead starts every slot there, counts the
+ * headroom in the status and announces it in an XDP extra-info slot;
+ * Linux's netfront finds the data of a single-slot packet either way.) A
+ * packet's headroom is taken when it is queued, so that the slots counted
+ * for it are the slots it uses. The copies of up to XNB_RX_BATCH packets
+ * go out in GNTTABOP_copy batches; only then are the responses pushed. A
+ * failed copy turns its slot's status into an error, so the frontend drops
+ * that packet.
  */
 #include "common.h"
 
@@ -37,6 +39,8 @@
 struct xnb_rx_cb {
 	unsigned long expires;	/* jiffies: dropped when still queued */
 	unsigned int headroom;	/* before the data in the first slot */
+	bool hashed;		/* @hash goes in a hash extra */
+	struct xnb_hash_val hash;
 };
 
 #define XNB_RX_CB(skb)	((struct xnb_rx_cb *)(skb)->cb)
@@ -58,11 +62,23 @@ static unsigned int xnb_rx_data_slots(unsigned int len, unsigned int headroom)
 	return DIV_ROUND_UP(headroom + len, XEN_PAGE_SIZE);
 }
 
-/* Ring slots a queued @skb takes: its data, and the GSO extra. */
+/* BIT(XEN_NETIF_EXTRA_TYPE_*) of the extras a queued @skb gets. */
+static unsigned int xnb_rx_extras(const struct sk_buff *skb)
+{
+	unsigned int extras = 0;
+
+	if (xnb_rx_gso_type(skb) != XEN_NETIF_GSO_TYPE_NONE)
+		extras |= BIT(XEN_NETIF_EXTRA_TYPE_GSO);
+	if (XNB_RX_CB(skb)->hashed)
+		extras |= BIT(XEN_NETIF_EXTRA_TYPE_HASH);
+	return extras;
+}
+
+/* Ring slots a queued @skb takes: its data, and its extras. */
 static unsigned int xnb_rx_slots(const struct sk_buff *skb)
 {
 	return xnb_rx_data_slots(skb->len, XNB_RX_CB(skb)->headroom) +
-	       (skb_is_gso(skb) ? 1 : 0);
+	       hweight32(xnb_rx_extras(skb));
 }
 
 /**
@@ -74,7 +90,8 @@ static unsigned int xnb_rx_slots(const struct sk_buff *skb)
  * the backstop: at most XEN_NETIF_NR_SLOTS_MIN data slots (one without
  * scatter-gather), GSO only of a type the frontend accepts, and the
  * multicast filter when the frontend asked for one. The packet gets the
- * vif's current XDP headroom, recorded in its control buffer.
+ * vif's current XDP headroom and, when the frontend hashes, its hash,
+ * both recorded in its control buffer.
  *
  * Return: true to queue it.
  */
@@ -107,6 +124,10 @@ bool xnb_rx_accept(struct xnb_vif *vif, struct sk_buff *skb)
 	    skb->pkt_type == PACKET_MULTICAST &&
 	    !xnb_mcast_match(vif, ((const struct ethhdr *)skb->data)->h_dest))
 		return false;
+
+	memset(&XNB_RX_CB(skb)->hash, 0, sizeof(XNB_RX_CB(skb)->hash));
+	XNB_RX_CB(skb)->hashed = xnb_hash_for_guest(vif, skb,
+						    &XNB_RX_CB(skb)->hash);
 	return true;
 }
 
@@ -260,8 +281,10 @@ bool xnb_rx_has_work(struct xnb_queue *q)
  * @remaining: bytes of the packet not yet copied
  * @slot: ring slots used so far
  * @headroom: where the data starts in the first slot's page
- * @gso_type: XEN_NETIF_GSO_TYPE_*, NONE when no extra is sent
+ * @extras: BIT(XEN_NETIF_EXTRA_TYPE_*) of the extras still to be sent
+ * @gso_type: XEN_NETIF_GSO_TYPE_*, for the GSO extra
  * @gso_size: the MSS
+ * @hash: for the hash extra
  */
 struct xnb_rx_pkt {
 	struct sk_buff *skb;
@@ -271,8 +294,10 @@ struct xnb_rx_pkt {
 	unsigned int remaining;
 	unsigned int slot;
 	unsigned int headroom;
+	unsigned int extras;
 	u8 gso_type;
 	u16 gso_size;
+	struct xnb_hash_val hash;
 };
 
 /*
@@ -391,7 +416,7 @@ static void xnb_rx_data_slot(struct xnb_queue *q, struct xnb_rx_pkt *p,
 				 XEN_NETRXF_data_validated;
 		else if (p->skb->ip_summed == CHECKSUM_UNNECESSARY)
 			flags |= XEN_NETRXF_data_validated;
-		if (p->gso_type != XEN_NETIF_GSO_TYPE_NONE)
+		if (p->extras)
 			flags |= XEN_NETRXF_extra_info;
 	}
 	/* Field by field; a copy that failed already makes it an error. */
@@ -402,16 +427,29 @@ static void xnb_rx_data_slot(struct xnb_queue *q, struct xnb_rx_pkt *p,
 		      (s16)(off - start);
 }
 
-/* The GSO extra overlays a response in the slot after the first. */
+/*
+ * The extras overlay responses in the slots after the first, the lowest
+ * type first, each but the last flagged MORE; every byte is written.
+ */
 static void xnb_rx_extra_slot(struct xnb_queue *q, struct xnb_rx_pkt *p,
 			      RING_IDX slot)
 {
 	struct xen_netif_extra_info *extra =
 		(struct xen_netif_extra_info *)RING_GET_RESPONSE(&q->rx, slot);
+	unsigned int type = __ffs(p->extras);
+	__le32 value;
 
 	BUILD_BUG_ON(sizeof(*extra) != sizeof(struct xen_netif_rx_response));
-	extra->type = XEN_NETIF_EXTRA_TYPE_GSO;
-	extra->flags = 0;
+	p->extras &= ~BIT(type);
+	extra->type = type;
+	extra->flags = p->extras ? XEN_NETIF_EXTRA_FLAG_MORE : 0;
+	if (type == XEN_NETIF_EXTRA_TYPE_HASH) {
+		extra->u.hash.type = p->hash.type;
+		extra->u.hash.algorithm = XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ;
+		value = cpu_to_le32(p->hash.value);
+		memcpy(extra->u.hash.value, &value, sizeof(value));
+		return;
+	}
 	extra->u.gso.size = p->gso_size;
 	extra->u.gso.type = p->gso_type;
 	extra->u.gso.pad = 0;
@@ -427,25 +465,24 @@ static void xnb_rx_skb(struct xnb_queue *q, struct sk_buff *skb)
 		.frag = -1,
 		.remaining = skb->len,
 		.headroom = XNB_RX_CB(skb)->headroom,
+		.extras = xnb_rx_extras(skb),
 		.gso_type = xnb_rx_gso_type(skb),
 		.gso_size = skb_shinfo(skb)->gso_size,
+		.hash = XNB_RX_CB(skb)->hash,
 	};
-	bool extra = p.gso_type != XEN_NETIF_GSO_TYPE_NONE;
 
 	do {
 		RING_IDX slot = q->rx.req_cons;
 		struct xen_netif_rx_request req;
 
 		RING_COPY_REQUEST(&q->rx, slot, &req);
-		if (p.slot && extra) {
+		if (p.slot && p.extras)
 			xnb_rx_extra_slot(q, &p, slot);
-			extra = false;
-		} else {
+		else
 			xnb_rx_data_slot(q, &p, &req, slot);
-		}
 		q->rx.req_cons = slot + 1;
 		p.slot++;
-	} while (p.remaining || extra);
+	} while (p.remaining || p.extras);
 
 	/* Complete: its responses may be pushed with the next flush. */
 	q->rx.rsp_prod_pvt = q->rx.req_cons;

@@ -160,6 +160,7 @@ static int xnb_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "queues %u flags %#lx carrier %d\n", n, vif->flags,
 		   netif_carrier_ok(vif->dev));
 	seq_printf(m, "xdp_headroom %u\n", READ_ONCE(vif->xdp_headroom));
+	xnb_ctrl_show(m, vif);
 	for (i = 0; i < n; i++) {
 		struct xnb_queue *q = &queues[i];
 

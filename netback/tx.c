@@ -4,15 +4,15 @@
  * put on its TX ring into local skbs and hands them to the stack.
  *
  * A packet is a first request (its size is the whole packet's), optional
- * extra-info slots (GSO, multicast add/del), then more requests while
- * XEN_NETTXF_more_data is set (netif.h, "Guest transmit"). Every request
- * is copied out of the shared ring once and only the copy is used
- * (XSA-155); the data is then copied with GNTTABOP_copy, a batch of
- * packets per hypercall, into an skb of our own: the first bytes into the
- * linear area whatever slots they came in (XSA-423, XSA-432), the rest
- * into whole pages, so a zero-length slot costs nothing and never becomes
- * a fragment (XSA-448). Every data slot gets a response, every extra slot
- * a NULL one.
+ * extra-info slots (GSO, multicast add/del, hash: the skb's hash, see
+ * ctrl.c), then more requests while XEN_NETTXF_more_data is set (netif.h,
+ * "Guest transmit"). Every request is copied out of the shared ring once
+ * and only the copy is used (XSA-155); the data is then copied with
+ * GNTTABOP_copy, a batch of packets per hypercall, into an skb of our own:
+ * the first bytes into the linear area whatever slots they came in
+ * (XSA-423, XSA-432), the rest into whole pages, so a zero-length slot
+ * costs nothing and never becomes a fragment (XSA-448). Every data slot
+ * gets a response, every extra slot a NULL one.
  *
  * What the frontend gets wrong decides what happens, as in Linux: a
  * packet with 19 to fatal_skb_slots further slots, a slot larger than
@@ -511,6 +511,7 @@ static enum xnb_tx_next xnb_tx_get(struct xnb_queue *q,
 	first->size = remaining;
 
 	pkt->gso = extras[XEN_NETIF_EXTRA_TYPE_GSO - 1];
+	pkt->hash = extras[XEN_NETIF_EXTRA_TYPE_HASH - 1];
 	if (pkt->gso.type &&
 	    (!pkt->gso.u.gso.size ||
 	     (pkt->gso.u.gso.type != XEN_NETIF_GSO_TYPE_TCPV4 &&
@@ -564,6 +565,9 @@ static void xnb_tx_deliver(struct xnb_queue *q, struct xnb_tx_pkt *pkt)
 			(pkt->gso.u.gso.type == XEN_NETIF_GSO_TYPE_TCPV4 ?
 			 SKB_GSO_TCPV4 : SKB_GSO_TCPV6) | SKB_GSO_DODGY;
 	}
+
+	if (pkt->hash.type)
+		xnb_hash_from_guest(skb, &pkt->hash);
 
 	skb->protocol = eth_type_trans(skb, dev);
 	skb_reset_network_header(skb);

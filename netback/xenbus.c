@@ -7,9 +7,12 @@
  *              vif-bridge script looks for it once we are in InitWait),
  *              watch hotplug-status, InitWait.
  *   frontend Initialised/Connected: read what it asked for, map its
- *              rings, bind its channels, start the queues; the state goes
- *              Connected only once hotplug-status says "connected"
- *              (libxl writes it empty to make us wait for the script).
+ *              rings, bind its channels, start the queues, then take its
+ *              control ring if it offers one (ctrl.c; looked for again at
+ *              Connected, as netif.h has the keys written only by then);
+ *              the state goes Connected only once hotplug-status says
+ *              "connected" (libxl writes it empty to make us wait for the
+ *              script).
  *   frontend Reconfiguring (it attached or removed an XDP program and
  *              wrote its new xdp-headroom): once Connected, read the
  *              headroom and answer Reconfigured; packets queued from then
@@ -266,7 +269,7 @@ static void xnb_hotplug_changed(struct xpvbus_watch *w)
 
 /* --- connection --- */
 
-/* Stop the queues. Idempotent; @be->lock held. */
+/* Stop the control ring and the queues. Idempotent; @be->lock held. */
 static void xnb_disconnect(struct xnb_backend *be)
 {
 	xpvbus_unwatch(&be->rate_watch);
@@ -274,6 +277,7 @@ static void xnb_disconnect(struct xnb_backend *be)
 	xpvbus_unwatch(&be->xdp_watch);
 	if (!be->connected)
 		return;
+	xnb_ctrl_disconnect(be->vif);
 	xnb_vif_disconnect(be->vif);
 	be->connected = false;
 }
@@ -294,6 +298,11 @@ static void xnb_try_connect(struct xnb_backend *be)
 	if (xnb_read_frontend(be, &f) || xnb_read_mac(be) ||
 	    xnb_vif_connect(be->vif, &f))
 		return;
+	/* After the queues: its table is checked against their number. */
+	if (xnb_ctrl_connect(be->vif)) {
+		xnb_vif_disconnect(be->vif);
+		return;
+	}
 	be->connected = true;
 
 	err = xpvbus_watch(dev, &be->rate_watch, dev->nodename, "rate",
@@ -332,6 +341,9 @@ static void xnb_frontend_changed(struct xenbus_device *dev,
 	case XPVBUS_INITIALISED:
 	case XPVBUS_CONNECTED:
 		xnb_try_connect(be);
+		/* A control ring offered after Initialised; fatal on error. */
+		if (state == XPVBUS_CONNECTED && be->connected)
+			xnb_ctrl_connect(be->vif);
 		/* The end of a Reconfiguring. */
 		if (state == XPVBUS_CONNECTED &&
 		    dev->state == XPVBUS_RECONFIGURED)
@@ -427,6 +439,7 @@ static int xnb_advertise_fn(struct xenbus_transaction xbt, void *arg)
 	       xpvbus_write_bool(xbt, dev, "feature-split-event-channels",
 				 xnb_separate_tx_rx_irq) ?:
 	       xpvbus_write_bool(xbt, dev, "feature-xdp-headroom", adv->xdp) ?:
+	       xpvbus_write_bool(xbt, dev, "feature-ctrl-ring", true) ?:
 	       xpvbus_write_uint(xbt, dev, "multi-queue-max-queues",
 				 adv->max_queues);
 }

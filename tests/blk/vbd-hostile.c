@@ -6,7 +6,8 @@
  * for that domU, with nothing but the device files: /dev/xen/gntalloc
  * shares the ring and data pages with the backend's domain,
  * /dev/xen/evtchn gives the event channel, /dev/xen/xenbus carries the
- * xenstore requests of the handshake.
+ * xenstore requests of the handshake (tests/lib/xenfront.h, shared with
+ * tests/net/vif-hostile.c).
  *
  *   vbd-hostile CASE VDEV     one case (VDEV: 51712 or xvda)
  *   vbd-hostile all VDEV      every case but abandon, one process each
@@ -44,29 +45,11 @@
  * The blkif structures are defined here for the x86_64 ABI (protocol
  * x86_64-abi), one ring page: request 112 bytes, response 16.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-/* The uapi headers leave domid_t to user space, as Xen's own tools do. */
-typedef uint16_t domid_t;
-#include <xen/evtchn.h>
-#include <xen/gntalloc.h>
 
 #include "pattern.h"
+#include "xenfront.h"
 
-#define PAGE		4096
 #define SECT		512
 
 /* --- the blkif ABI (x86_64), from Xen's public io/blkif.h and io/ring.h --- */
@@ -145,15 +128,9 @@ _Static_assert(offsetof(struct blk_rsp, status) == 10, "status offset");
 _Static_assert(RING_HDR + RING_SIZE * RING_ENTRY <= PAGE, "ring fits");
 _Static_assert(RING_HDR + 2 * RING_SIZE * RING_ENTRY > PAGE, "ring is full");
 
-/* xenbus states */
-enum { XB_INITIALISING = 1, XB_INITWAIT, XB_INITIALISED, XB_CONNECTED,
-       XB_CLOSING, XB_CLOSED };
-
 /* --- what the cases use --- */
 
 #define RSP_TIMEOUT_MS		10000	/* a request's answer */
-#define STATE_TIMEOUT_MS	20000	/* a backend state change */
-#define FIRST_TIMEOUT_MS	30000	/* backend InitWait after boot */
 #define HALT_WAIT_MS		6000	/* ring-overflow: watch the ring */
 #define STORM_MS		3000	/* flood: length of the storm */
 #define STORM_MAX		200000	/* flood: most notifications */
@@ -167,315 +144,13 @@ enum { XB_INITIALISING = 1, XB_INITWAIT, XB_INITIALISED, XB_CONNECTED,
 #define POISON_SEED	0xbadbadull	/* the data of hostile writes */
 #define BAD_GREF	0xfffffff0u	/* beyond any grant table */
 
-static const char *case_name = "?";
+/* --- the device --- */
 
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# %s: ", case_name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* Append to a bounded message. */
-static void cat(char *buf, size_t sz, const char *fmt, ...)
-{
-	size_t l = strlen(buf);
-	va_list ap;
-
-	if (l + 1 >= sz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + l, sz - l, fmt, ap);
-	va_end(ap);
-}
-
-/* --- xenstore over /dev/xen/xenbus (the xs_wire protocol) --- */
-
-#define XS_READ		2
-#define XS_WRITE	11
-#define XS_WATCH_EVENT	15
-#define XS_ERROR	16
-#define XS_MAX		4096
-
-struct xs_hdr {
-	uint32_t type, req_id, tx_id, len;
-};
-
-static int xs_fd = -1;
-static uint32_t xs_req_id;
-
-static int read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (!n)
-				errno = EPIPE;
-			return -1;
-		}
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* One request; the reply's payload in @out (NUL-terminated). 0 or -1. */
-static int xs_call(uint32_t type, const char *a, const char *b, char *out,
-		   size_t outsz)
-{
-	static char msg[sizeof(struct xs_hdr) + XS_MAX], body[XS_MAX + 1];
-	struct xs_hdr h = { .type = type, .req_id = ++xs_req_id };
-	size_t la = strlen(a) + 1, lb = b ? strlen(b) : 0;
-	ssize_t n;
-
-	if (la + lb > XS_MAX) {
-		errno = E2BIG;
-		return -1;
-	}
-	h.len = la + lb;
-	memcpy(msg, &h, sizeof(h));
-	memcpy(msg + sizeof(h), a, la);
-	if (lb)
-		memcpy(msg + sizeof(h) + la, b, lb);
-	do
-		n = write(xs_fd, msg, sizeof(h) + h.len);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)(sizeof(h) + h.len))
-		return -1;
-	for (;;) {
-		struct xs_hdr r;
-
-		if (read_full(xs_fd, &r, sizeof(r)))
-			return -1;
-		if (r.len > XS_MAX) {
-			errno = EPROTO;
-			return -1;
-		}
-		if (read_full(xs_fd, body, r.len))
-			return -1;
-		body[r.len] = 0;
-		if (r.type == XS_WATCH_EVENT || r.req_id != h.req_id)
-			continue;	/* not ours (we set no watches) */
-		if (r.type == XS_ERROR) {
-			errno = strcmp(body, "ENOENT") ? EIO : ENOENT;
-			return -1;
-		}
-		if (out && outsz) {
-			size_t l = strlen(body);
-
-			if (l >= outsz)
-				l = outsz - 1;
-			memcpy(out, body, l);
-			out[l] = 0;
-		}
-		return 0;
-	}
-}
-
-static int xs_read(const char *path, char *out, size_t outsz)
-{
-	return xs_call(XS_READ, path, NULL, out, outsz);
-}
-
-static int xs_write(const char *path, const char *val)
-{
-	return xs_call(XS_WRITE, path, val, NULL, 0);
-}
-
-static int xs_read_ull(const char *path, unsigned long long *v)
-{
-	char buf[64], *end;
-
-	if (xs_read(path, buf, sizeof(buf)))
-		return -1;
-	*v = strtoull(buf, &end, 10);
-	return end == buf ? -1 : 0;
-}
-
-static int xs_printf(const char *path, const char *fmt, ...)
-{
-	char val[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(val, sizeof(val), fmt, ap);
-	va_end(ap);
-	return xs_write(path, val);
-}
-
-/* --- the device and its two directories --- */
-
-static int domid, be_id;
 static unsigned int vdev;
-static char fe_dir[128], be_dir[256];
 static unsigned long long sectors;
 static unsigned int max_indirect;	/* 0: the backend offers none */
 
-static char *fe_path(const char *key)
-{
-	static char p[4][320];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", fe_dir, key);
-	return p[i];
-}
-
-static char *be_path(const char *key)
-{
-	static char p[4][384];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", be_dir, key);
-	return p[i];
-}
-
-static int be_state(void)
-{
-	unsigned long long v;
-
-	return xs_read_ull(be_path("state"), &v) ? -1 : (int)v;
-}
-
-static int fe_state(void)
-{
-	unsigned long long v;
-
-	return xs_read_ull(fe_path("state"), &v) ? -1 : (int)v;
-}
-
-static int set_fe_state(int s)
-{
-	return xs_printf(fe_path("state"), "%d", s);
-}
-
-/* Wait until the backend's state is one in @mask (bit per state). */
-static int wait_be(unsigned int mask, long timeout_ms, int *last)
-{
-	long end = now_ms() + timeout_ms;
-	int s;
-
-	for (;;) {
-		s = be_state();
-		if (s >= 0 && s < 32 && (mask & (1u << s))) {
-			*last = s;
-			return 0;
-		}
-		if (now_ms() > end) {
-			*last = s;
-			return -1;
-		}
-		sleep_ms(20);
-	}
-}
-
-#define BIT(s) (1u << (s))
-
-/* --- grants and events --- */
-
-static int gnt_fd = -1, ev_fd = -1;
-
-struct share {
-	unsigned char *va;
-	uint32_t grefs[NDATA];
-	unsigned int n;
-	uint64_t index;
-};
-
-static int share_pages(struct share *s, unsigned int n, int to_domid,
-		       int writable)
-{
-	struct ioctl_gntalloc_alloc_gref *a;
-	size_t sz = sizeof(*a) + n * sizeof(uint32_t);
-	unsigned int i;
-
-	if (n > NDATA) {
-		errno = EINVAL;
-		return -1;
-	}
-	a = calloc(1, sz);
-	if (!a)
-		return -1;
-	a->domid = to_domid;
-	a->flags = writable ? GNTALLOC_FLAG_WRITABLE : 0;
-	a->count = n;
-	if (ioctl(gnt_fd, IOCTL_GNTALLOC_ALLOC_GREF, a)) {
-		free(a);
-		return -1;
-	}
-	s->va = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		     gnt_fd, a->index);
-	if (s->va == MAP_FAILED) {
-		free(a);
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		s->grefs[i] = a->gref_ids[i];
-	s->n = n;
-	s->index = a->index;
-	free(a);
-	return 0;
-}
-
-static void unshare_pages(struct share *s)
-{
-	struct ioctl_gntalloc_dealloc_gref d = { .index = s->index,
-						 .count = s->n };
-
-	if (!s->n)
-		return;
-	munmap(s->va, s->n * PAGE);
-	ioctl(gnt_fd, IOCTL_GNTALLOC_DEALLOC_GREF, &d);
-	s->n = 0;
-}
-
-static int notify(int port)
-{
-	struct ioctl_evtchn_notify n = { .port = port };
-
-	return ioctl(ev_fd, IOCTL_EVTCHN_NOTIFY, &n);
-}
-
-/* Wait up to @ms for an event; re-enable the ports that fired. */
-static void ev_wait(long ms)
-{
-	struct pollfd pfd = { .fd = ev_fd, .events = POLLIN };
-	uint32_t ports[64];
-	ssize_t n;
-
-	if (poll(&pfd, 1, ms) != 1)
-		return;
-	n = read(ev_fd, ports, sizeof(ports));
-	if (n > 0)
-		(void)!write(ev_fd, ports, n - n % sizeof(uint32_t));
-}
+/* --- grants --- */
 
 /* The pages every case uses, shared once per process. */
 static struct share data;		/* NDATA writable, to the backend */
@@ -518,54 +193,16 @@ static unsigned char *slot(struct conn *c, uint32_t i)
 	return c->ring.va + RING_HDR + (i % RING_SIZE) * RING_ENTRY;
 }
 
-/*
- * Bring the device to the state a frontend starts from: frontend
- * Initialising, backend InitWait. From anything else (an earlier
- * connection, one a case broke, a process that died) the frontend goes
- * Closing, then Closed, then Initialising, waiting for the backend at each
- * step, as blkfront does when it reconnects.
- */
-static int fe_reset(char *why, size_t wsz)
-{
-	int fe = fe_state(), be, last;
-
-	/* After boot the hotplug script may not have run yet: wait. */
-	if (fe == XB_INITIALISING &&
-	    !wait_be(~(BIT(0) | BIT(XB_INITIALISING)), FIRST_TIMEOUT_MS, &last) &&
-	    last == XB_INITWAIT)
-		return 0;
-	be = be_state();
-	diag("reset: frontend %d, backend %d: Closing, Closed, Initialising",
-	     fe, be);
-	if (set_fe_state(XB_CLOSING) ||
-	    wait_be(BIT(XB_CLOSING) | BIT(XB_CLOSED), STATE_TIMEOUT_MS, &last)) {
-		snprintf(why, wsz, "backend stuck in state %d after frontend Closing",
-			 last);
-		return -1;
-	}
-	if (set_fe_state(XB_CLOSED) ||
-	    wait_be(BIT(XB_CLOSED), STATE_TIMEOUT_MS, &last)) {
-		snprintf(why, wsz, "backend stuck in state %d after frontend Closed",
-			 last);
-		return -1;
-	}
-	if (set_fe_state(XB_INITIALISING) ||
-	    wait_be(BIT(XB_INITWAIT), STATE_TIMEOUT_MS, &last)) {
-		snprintf(why, wsz, "backend in state %d, not InitWait, after frontend Initialising",
-			 last);
-		return -1;
-	}
-	return 0;
-}
-
 static void conn_free(struct conn *c)
 {
-	struct ioctl_evtchn_unbind u = { .port = c->port };
-
-	if (c->port > 0)
-		ioctl(ev_fd, IOCTL_EVTCHN_UNBIND, &u);
+	ev_free(c->port);
 	c->port = 0;
 	unshare_pages(&c->ring);
+}
+
+static void conn_release(void *c)
+{
+	conn_free(c);
 }
 
 /* The handshake, from the ready state to Connected. */
@@ -623,28 +260,7 @@ static int conn_open(struct conn *c, char *why, size_t wsz)
 /* Back to the ready state; the ring goes once the backend let go of it. */
 static int conn_close(struct conn *c, char *why, size_t wsz)
 {
-	int last;
-
-	if (set_fe_state(XB_CLOSING) ||
-	    wait_be(BIT(XB_CLOSING) | BIT(XB_CLOSED), STATE_TIMEOUT_MS, &last)) {
-		snprintf(why, wsz, "backend stuck in state %d after frontend Closing",
-			 last);
-		return -1;
-	}
-	if (set_fe_state(XB_CLOSED) ||
-	    wait_be(BIT(XB_CLOSED), STATE_TIMEOUT_MS, &last)) {
-		snprintf(why, wsz, "backend stuck in state %d after frontend Closed",
-			 last);
-		return -1;
-	}
-	conn_free(c);
-	if (set_fe_state(XB_INITIALISING) ||
-	    wait_be(BIT(XB_INITWAIT), STATE_TIMEOUT_MS, &last)) {
-		snprintf(why, wsz, "backend in state %d, not InitWait, after frontend Initialising",
-			 last);
-		return -1;
-	}
-	return 0;
+	return fe_close(conn_release, c, why, wsz);
 }
 
 /* --- requests and their answers --- */
@@ -1459,9 +1075,6 @@ static void case_abandon(struct result *r)
 
 static int setup(char *why, size_t wsz)
 {
-	char buf[256];
-	unsigned long long v;
-
 	if (xs_fd >= 0)
 		return 0;
 	if (!access("/sys/module/xen_blkfront", F_OK) ||
@@ -1469,29 +1082,8 @@ static int setup(char *why, size_t wsz)
 		snprintf(why, wsz, "xen-blkfront is loaded: it owns the vbd (boot with xpv.blkfront=none)");
 		return -1;
 	}
-	xs_fd = open("/dev/xen/xenbus", O_RDWR);
-	ev_fd = open("/dev/xen/evtchn", O_RDWR);
-	gnt_fd = open("/dev/xen/gntalloc", O_RDWR);
-	if (xs_fd < 0 || ev_fd < 0 || gnt_fd < 0) {
-		snprintf(why, wsz, "/dev/xen/%s: %s",
-			 xs_fd < 0 ? "xenbus" : ev_fd < 0 ? "evtchn" : "gntalloc",
-			 strerror(errno));
+	if (front_open("vbd", vdev, why, wsz))
 		return -1;
-	}
-	if (xs_read_ull("domid", &v)) {
-		snprintf(why, wsz, "reading our domid: %s", strerror(errno));
-		return -1;
-	}
-	domid = v;
-	snprintf(fe_dir, sizeof(fe_dir), "/local/domain/%d/device/vbd/%u",
-		 domid, vdev);
-	if (xs_read(fe_path("backend"), buf, sizeof(buf))) {
-		snprintf(why, wsz, "no vbd %u: %s/backend: %s", vdev, fe_dir,
-			 strerror(errno));
-		return -1;
-	}
-	snprintf(be_dir, sizeof(be_dir), "%s", buf);
-	be_id = xs_read_ull(fe_path("backend-id"), &v) ? 0 : (int)v;
 	if (share_pages(&data, NDATA, be_id, 1) ||
 	    share_pages(&ind, NIND, be_id, 1) ||
 	    share_pages(&ro, 1, be_id, 0) ||

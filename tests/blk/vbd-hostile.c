@@ -47,6 +47,8 @@
  */
 #include <sys/wait.h>
 
+#define RESULT_MSG	1536	/* a verdict's details */
+
 #include "pattern.h"
 #include "xenfront.h"
 
@@ -210,7 +212,6 @@ static int conn_open(struct conn *c, char *why, size_t wsz)
 {
 	struct ioctl_evtchn_bind_unbound_port b = { .remote_domain = be_id };
 	unsigned long long v;
-	int last;
 
 	memset(c, 0, sizeof(*c));
 	if (fe_reset(why, wsz))
@@ -240,13 +241,9 @@ static int conn_open(struct conn *c, char *why, size_t wsz)
 		conn_free(c);
 		return -1;
 	}
-	if (wait_be(BIT(XB_CONNECTED) | BIT(XB_CLOSING) | BIT(XB_CLOSED),
-		    STATE_TIMEOUT_MS, &last) || last != XB_CONNECTED) {
-		snprintf(why, wsz, "backend in state %d, not Connected, after Initialised",
-			 last);
-		/* Keep the pages: the backend may still map them. */
+	/* On failure the pages stay: the backend may still map them. */
+	if (wait_connected("Initialised", why, wsz))
 		return -1;
-	}
 	set_fe_state(XB_CONNECTED);
 	if (xs_read_ull(be_path("sectors"), &sectors)) {
 		snprintf(why, wsz, "backend Connected without sectors");
@@ -616,29 +613,6 @@ static int alive(struct conn *c, const char *label, char *why, size_t wsz)
 }
 
 /* --- the cases --- */
-
-#define MSG 1536
-
-struct result {
-	char msg[MSG];
-	int fail;
-};
-
-static void say(struct result *r, const char *fmt, ...)
-{
-	size_t l = strlen(r->msg);
-	va_list ap;
-
-	if (l && l + 3 < MSG) {
-		strcat(r->msg, "; ");
-		l += 2;
-	}
-	if (l + 1 >= MSG)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(r->msg + l, MSG - l, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * A fresh connection from the ready state: valid I/O works on it, and it

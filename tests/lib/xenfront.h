@@ -4,8 +4,9 @@
  * its device: xenstore requests over /dev/xen/xenbus (the xs_wire
  * protocol), pages shared with the backend's domain through
  * /dev/xen/gntalloc, event channels through /dev/xen/evtchn, the two
- * xenstore directories of one device and the xenbus handshake back to the
- * state a frontend starts from (frontend Initialising, backend InitWait).
+ * xenstore directories of one device, the xenbus handshake back to the
+ * state a frontend starts from (frontend Initialising, backend InitWait)
+ * and a case's verdict (struct result, say()).
  * Used by tests/blk/vbd-hostile.c and tests/net/vif-hostile.c; each is one
  * translation unit, so everything here is static (inline, so that a
  * program need not use all of it).
@@ -95,6 +96,34 @@ static inline void cat(char *buf, size_t sz, const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(buf + l, sz - l, fmt, ap);
+	va_end(ap);
+}
+
+/* --- a case's verdict: one line, "ok CASE: MSG" or "not ok CASE: MSG" --- */
+
+#ifndef RESULT_MSG
+#define RESULT_MSG	2048
+#endif
+
+struct result {
+	char msg[RESULT_MSG];
+	int fail, skip;
+};
+
+/* Add to the verdict's details, "; " between. */
+static inline void say(struct result *r, const char *fmt, ...)
+{
+	size_t l = strlen(r->msg);
+	va_list ap;
+
+	if (l && l + 3 < RESULT_MSG) {
+		strcat(r->msg, "; ");
+		l += 2;
+	}
+	if (l + 1 >= RESULT_MSG)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->msg + l, RESULT_MSG - l, fmt, ap);
 	va_end(ap);
 }
 
@@ -290,6 +319,23 @@ static inline int wait_be(unsigned int mask, long timeout_ms, int *last)
 	}
 }
 
+/*
+ * After the frontend's last key and state (@after: "frontend Connected",
+ * "Initialised"), the backend must follow into Connected. 0, or -1 with
+ * the reason in @why.
+ */
+static inline int wait_connected(const char *after, char *why, size_t wsz)
+{
+	int last;
+
+	if (!wait_be(BIT(XB_CONNECTED) | BIT(XB_CLOSING) | BIT(XB_CLOSED),
+		     STATE_TIMEOUT_MS, &last) && last == XB_CONNECTED)
+		return 0;
+	snprintf(why, wsz, "backend in state %d, not Connected, after %s",
+		 last, after);
+	return -1;
+}
+
 /* --- grants and events --- */
 
 static int gnt_fd = -1, ev_fd = -1;
@@ -387,46 +433,6 @@ static inline void ev_free(int port)
 }
 
 /*
- * Bring the device to the state a frontend starts from: frontend
- * Initialising, backend InitWait. From anything else (an earlier
- * connection, one a case broke, a process that died) the frontend goes
- * Closing, then Closed, then Initialising, waiting for the backend at each
- * step, as Linux's frontends do when they reconnect.
- */
-static inline int fe_reset(char *why, size_t wsz)
-{
-	int fe = fe_state(), be, last = -1;
-
-	/* After boot the hotplug script may not have run yet: wait. */
-	if (fe == XB_INITIALISING &&
-	    !wait_be(~(BIT(0) | BIT(XB_INITIALISING)), FIRST_TIMEOUT_MS, &last) &&
-	    last == XB_INITWAIT)
-		return 0;
-	be = be_state();
-	diag("reset: frontend %d, backend %d: Closing, Closed, Initialising",
-	     fe, be);
-	if (set_fe_state(XB_CLOSING) ||
-	    wait_be(BIT(XB_CLOSING) | BIT(XB_CLOSED), STATE_TIMEOUT_MS, &last)) {
-		snprintf(why, wsz, "backend stuck in state %d after frontend Closing",
-			 last);
-		return -1;
-	}
-	if (set_fe_state(XB_CLOSED) ||
-	    wait_be(BIT(XB_CLOSED), STATE_TIMEOUT_MS, &last)) {
-		snprintf(why, wsz, "backend stuck in state %d after frontend Closed",
-			 last);
-		return -1;
-	}
-	if (set_fe_state(XB_INITIALISING) ||
-	    wait_be(BIT(XB_INITWAIT), STATE_TIMEOUT_MS, &last)) {
-		snprintf(why, wsz, "backend in state %d, not InitWait, after frontend Initialising",
-			 last);
-		return -1;
-	}
-	return 0;
-}
-
-/*
  * Closing, Closed (the backend following each), then Initialising and the
  * backend back in InitWait: the end of a connection. @release (may be
  * NULL) runs once the backend is Closed, when it no longer maps the
@@ -458,6 +464,27 @@ static inline int fe_close(void (*release)(void *), void *arg, char *why,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Bring the device to the state a frontend starts from: frontend
+ * Initialising, backend InitWait. From anything else (an earlier
+ * connection, one a case broke, a process that died) the frontend goes
+ * Closing, then Closed, then Initialising, waiting for the backend at each
+ * step, as Linux's frontends do when they reconnect.
+ */
+static inline int fe_reset(char *why, size_t wsz)
+{
+	int fe = fe_state(), last = -1;
+
+	/* After boot the hotplug script may not have run yet: wait. */
+	if (fe == XB_INITIALISING &&
+	    !wait_be(~(BIT(0) | BIT(XB_INITIALISING)), FIRST_TIMEOUT_MS, &last) &&
+	    last == XB_INITWAIT)
+		return 0;
+	diag("reset: frontend %d, backend %d: Closing, Closed, Initialising",
+	     fe, be_state());
+	return fe_close(NULL, NULL, why, wsz);
 }
 
 /*

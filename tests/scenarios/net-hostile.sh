@@ -13,21 +13,24 @@
 # vif of its own: Linux's netback keeps a vif it disabled disabled). The
 # guest judges the answers on its rings and that valid traffic (ARP,
 # pings of dom0, datagrams both ways) works afterwards on the same ring,
-# on a fresh connection and on another vif.
+# on a fresh connection and on another vif; with the control ring's
+# hashing on, it checks the Toeplitz hash in every hash extra against
+# the packet's own headers.
 #
 # Here in dom0, at the points where the guest stops for it (data/xpv/nh/at;
 # dom0 lets it on with nh/go): dom0's netpattern receives what the guest
 # sends and checks every byte (good, header-split: the well-formed split
 # datagrams must arrive intact); dom0 pings the guest and sends it
-# datagrams (good; rx-stall once it posts buffers again); the vif's
-# rx_packets counts the valid packets sent after each hostile batch; for
-# rx-stall, 15 s of datagrams to a frontend with no buffers must end in
-# drops (tx_dropped, rx_dropped) or carrier off, with MemAvailable down by
-# less than 64 MiB; for the fatal cases the vif's carrier goes off or the
-# backend closes; no kernel fault in dom0's dmesg during each case and
-# over the whole run; xl destroy leaves nothing behind. Against the image's
-# netback (DRIVERS=intree: Linux's; xpv: xpv's). HOSTILE_BACKENDS ("intree
-# xpv" in an xpv image) and HOSTILE_CASES narrow it down or widen it.
+# datagrams (good; ctrl-ring, hashing on; rx-stall once it posts buffers
+# again); the vif's rx_packets counts the valid packets sent after each
+# hostile batch; for rx-stall, 15 s of datagrams to a frontend with no
+# buffers must end in drops (tx_dropped, rx_dropped) or carrier off, with
+# MemAvailable down by less than 64 MiB; for the fatal cases the vif's
+# carrier goes off or the backend closes; no kernel fault in dom0's dmesg
+# during each case and over the whole run; xl destroy leaves nothing
+# behind. Against the image's netback (DRIVERS=intree: Linux's; xpv:
+# xpv's). HOSTILE_BACKENDS ("intree xpv" in an xpv image) and
+# HOSTILE_CASES narrow it down or widen it.
 # xpv-timeout: 1800
 # shellcheck source=../lib/tap.sh
 . /xpv/lib/tap.sh

@@ -339,6 +339,9 @@ one_run() {
 		return
 	fi
 	tap_ok "$BE xen-netback loaded (fatal_skb_slots $(driver_param xen-netback fatal_skb_slots))"
+	# By build-id: the results below are this implementation's.
+	tap_check "the loaded xen-netback is the $BE one" \
+		test "$(driver_loaded_impl xen-netback)" = "$BE"
 	# dom0 reaches the guest's addresses without asking it (it may be
 	# stalled on purpose): permanent neighbours.
 	for ((i = 0; i < NVIF; i++)); do

@@ -71,7 +71,7 @@ bench blk $job $impl $r ${res#* } $(counters_delta "$before" "$after" | sed 's/\
 		echo "bench-config blk $impl $r queues=$(xenstore-read $fe/multi-queue-num-queues 2>/dev/null || echo 1)" \
 			"ring_order=$(xenstore-read $fe/ring-page-order 2>/dev/null || echo 0)" \
 			"persistent=$(xenstore-read $fe/feature-persistent 2>/dev/null || echo 0)/$(xenstore-read $be/feature-persistent 2>/dev/null || echo 0)" \
-			"indirect=$(xenstore-read $be/feature-max-indirect-segments 2>/dev/null || echo 0)"
+			"be_indirect_max=$(xenstore-read $be/feature-max-indirect-segments 2>/dev/null || echo 0)"
 		domu_destroy bench "$d"
 	else
 		domu_set_aside bench

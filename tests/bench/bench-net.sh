@@ -6,12 +6,12 @@
 # MTU 1500, the offloads both drivers offer by default), running the jobs of
 # bench-net.jobs in lock step with this side (bench-net.guest.sh) so that
 # both ends' counters bracket the same traffic: 64 MiB of TCP each way and
-# a burst of small UDP datagrams from the guest, unpaced. Then the same
+# unpaced bursts of UDP datagrams each way (64-byte ones, and 1400-byte
+# ones towards the guest, whose socket overflows first). Then the same
 # jobs over dom0's loopback: what this machine's network stack reaches
 # without a PV path. Prints "bench net JOB IMPL ROUND key=value..." and
 # "bench-config net IMPL ROUND key=value..." lines for tests/run-bench.sh.
 # xpv-timeout: 1200
-# xpv-opt-in: in both runs of 2026-11-30 the emulated host went idle and silent in the first xpv round
 # shellcheck shell=bash disable=SC1091
 . /xpv/lib/tap.sh
 . /xpv/lib/domu.sh

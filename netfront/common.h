@@ -38,6 +38,8 @@
 #include <linux/bpf.h>
 #include <linux/build_bug.h>
 #include <linux/if.h>
+#include <linux/if_ether.h>
+#include <linux/if_vlan.h>
 #include <linux/interrupt.h>
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
@@ -76,6 +78,8 @@ static_assert(PAGE_SIZE == XEN_PAGE_SIZE);
 #define XNF_TX_STOP_THRESH	(XNF_MAX_SLOTS + 2)
 /* RX: bytes copied into the skb's linear area, the rest stays in pages. */
 #define XNF_RX_COPY_THRESHOLD	256
+/* A single-slot packet up to a full Ethernet frame is copied out whole. */
+#define XNF_RX_COPYBREAK	(ETH_FRAME_LEN + VLAN_HLEN)
 
 /* "vif<devid>-q<n>" and that with "-tx"/"-rx", as the in-tree driver. */
 #define XNF_QUEUE_NAME_SIZE	(IFNAMSIZ + 6)
@@ -115,6 +119,7 @@ enum xnf_rx_counter {
 	XNF_RX_XDP_ABORTED,	/* and invalid verdicts */
 	XNF_RX_XDP_ERRORS,	/* XDP_TX or XDP_REDIRECT that failed */
 	XNF_RX_XDP_TOO_BIG,	/* dropped unseen: more than one slot */
+	XNF_RX_COPIED,		/* small packets copied out, page posted again */
 	XNF_RX_NR
 };
 

@@ -28,6 +28,8 @@
  *   xdp_too_big             packets dropped with a program attached
  *                           without being run: more than one slot, or
  *                           no room left in the page
+ *   rx_copied               packets of one slot up to a full Ethernet
+ *                           frame, copied out of a page posted again
  */
 #include "common.h"
 
@@ -72,6 +74,7 @@ static const struct xnf_stat {
 	{ "xdp_aborted", XNF_SET_RX, XNF_RX_XDP_ABORTED },
 	{ "xdp_errors", XNF_SET_RX, XNF_RX_XDP_ERRORS },
 	{ "xdp_too_big", XNF_SET_RX, XNF_RX_XDP_TOO_BIG },
+	{ "rx_copied", XNF_SET_RX, XNF_RX_COPIED },
 };
 
 static const struct xnf_counters *xnf_stat_set(const struct xnf_qstats *s,

@@ -17,7 +17,13 @@
  * flagged as failed, or with an unknown extra-info type, is only dropped.
  *
  * Extra-info slots and the slots of a dropped packet keep their page and
- * its grant: they are posted again as they are.
+ * its grant: they are posted again as they are. So does the slot of a
+ * packet of one slot up to a full Ethernet frame (without an XDP program),
+ * once its data is copied out into a fresh skb: no page to allocate, zero
+ * and grant for the next one, and the stack charges the socket the
+ * packet's size, not a page's. That page goes back to the backend holding
+ * only what the backend wrote there; were it to write again while we
+ * copy, it only chose other data: nothing is read from the page after.
  *
  * Each slot's data is where its response's offset says: a backend leaving
  * the XDP headroom we asked for (xdp.c) puts it in the first slot's
@@ -189,6 +195,8 @@ void xnf_rx_release(struct xnf_queue *q)
  * @cons: the entry being read
  * @rp: the producer index read at the start of the poll (all checked)
  * @drop: the packet is dropped, its slots only recycled
+ * @may_copy: a small single-slot packet may be copied out (no XDP)
+ * @skb: that copy, when it was made; then @nr is 0
  * @nr: pages in @pages
  * @pages: the data slots' pages, revoked from the backend
  * @off: offset of each slot's data
@@ -199,6 +207,8 @@ struct xnf_rxp {
 	RING_IDX cons;
 	RING_IDX rp;
 	bool drop;
+	bool may_copy;
+	struct sk_buff *skb;
 	unsigned int nr;
 	struct page *pages[XNF_MAX_SLOTS];
 	u16 off[XNF_MAX_SLOTS];
@@ -273,7 +283,26 @@ static int xnf_rx_extras(struct xnf_queue *q, struct xnf_rxp *p)
 	return 0;
 }
 
-/* Check the data response of entry @p->cons and take its page. */
+/* Copy a small single-slot packet out of @slot's page into @p->skb. */
+static bool xnf_rx_copy(struct xnf_queue *q, struct xnf_rxp *p,
+			const struct xnf_rx_slot *slot,
+			const struct xen_netif_rx_response *rsp)
+{
+	struct sk_buff *skb;
+
+	if (!p->may_copy || p->nr || rsp->status > XNF_RX_COPYBREAK ||
+	    (rsp->flags & (XEN_NETRXF_more_data | XEN_NETRXF_extra_info)))
+		return false;
+	skb = napi_alloc_skb(&q->napi, rsp->status);
+	if (!skb)
+		return false;
+	skb_put_data(skb, page_address(slot->page) + rsp->offset, rsp->status);
+	p->skb = skb;
+	xnf_count(&q->info->stats[q->id].rx, XNF_RX_COPIED, 1);
+	return true;
+}
+
+/* Check the data response of entry @p->cons and take its page or data. */
 static int xnf_rx_data(struct xnf_queue *q, struct xnf_rxp *p,
 		       const struct xen_netif_rx_response *rsp)
 {
@@ -291,7 +320,7 @@ static int xnf_rx_data(struct xnf_queue *q, struct xnf_rxp *p,
 	}
 	if (rsp->status < 0 || p->nr == XNF_MAX_SLOTS)
 		p->drop = true;
-	if (p->drop)
+	if (p->drop || xnf_rx_copy(q, p, slot, rsp))
 		return xnf_rx_recycle(q, p->cons);
 
 	if (!gnttab_end_foreign_access_ref(slot->ref)) {
@@ -465,7 +494,8 @@ static void xnf_rx_deliver(struct xnf_queue *q, struct xnf_rxp *p,
 	struct net_device *dev = q->info->netdev;
 	struct sk_buff *skb;
 
-	skb = xnf_rx_build(q, p);
+	skb = p->skb ?: xnf_rx_build(q, p);
+	p->skb = NULL;
 	if (!skb)
 		goto drop;
 	if (skb->len < ETH_HLEN || !pskb_may_pull(skb, ETH_HLEN) ||
@@ -525,16 +555,20 @@ int xnf_poll(struct napi_struct *napi, int budget)
 		struct xen_netif_rx_response first;
 
 		p.drop = false;
+		p.may_copy = !prog;
+		p.skb = NULL;
 		p.nr = 0;
 		memset(p.extras, 0, sizeof(p.extras));
 		if (xnf_rx_read(q, &p, &first)) {
 			xnf_rx_free_pages(&p);
+			kfree_skb(p.skb);
 			goto out;
 		}
 		done++;
 		xnf_rx_xdp_extra(&p);
 		if (p.drop) {
 			xnf_rx_free_pages(&p);
+			kfree_skb(p.skb);
 			xnf_count(st, XNF_RX_ERRORS, 1);
 			continue;
 		}

@@ -5,6 +5,7 @@
 # the guest announces job K in bench/req, waits for dom0's bench/ack = K,
 # runs it, reports, announces bench/fin = K and waits for bench/ack2 = K.
 
+# shellcheck shell=dash disable=SC1091
 . /xpv/lib/counters.sh
 dev=/dev/xvda
 i=0
@@ -12,12 +13,12 @@ while [ ! -b $dev ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 guest_check "blkfront ($(driver_loaded_impl xen-blkfront)) made $dev" test -b $dev
 counters_start
 # The guest creates every node dom0 writes, so that it can read them back.
-for k in req ack fin ack2; do xenstore-write data/xpv/bench/$k 0; done
+for k in req ack fin ack2; do xenstore-write "data/xpv/bench/$k" 0; done
 
 # wait_key KEY VALUE: poll our node until dom0 has written VALUE.
 wait_key() {
 	local t=6000
-	while [ "$(xenstore-read data/xpv/bench/$1 2>/dev/null)" != "$2" ]; do
+	while [ "$(xenstore-read "data/xpv/bench/$1" 2>/dev/null)" != "$2" ]; do
 		t=$((t - 1))
 		[ $t -gt 0 ] || return 1
 		sleep 0.05

@@ -9,6 +9,7 @@
 # would reach. Prints "bench blk JOB IMPL ROUND key=value..." and
 # "bench-config blk IMPL ROUND key=value..." lines for tests/run-bench.sh.
 # xpv-timeout: 1800
+# shellcheck shell=bash disable=SC1091,SC2034 # (TAP_PREFIX: for tap.sh)
 . /xpv/lib/tap.sh
 . /xpv/lib/domu.sh
 . /xpv/lib/drivers.sh
@@ -39,7 +40,7 @@ wait_guest() {
 # round IMPL R: one domU, every job; prints the result lines only when the
 # round completed (status 2: the emulator's fault hit the guest).
 round() {
-	local impl=$1 r=$2 k=1 lines= before after res job rc=0 fe be d loop
+	local impl=$1 r=$2 k=1 lines='' before after res job rc=0 fe be d loop
 	dd if=/dev/zero of=$img bs=1M count=128 2>/dev/null
 	loop=$(losetup -f)
 	losetup "$loop" $img
@@ -68,10 +69,10 @@ bench blk $job $impl $r ${res#* } $(counters_delta "$before" "$after" | sed 's/\
 		echo "$lines" | sed '/^$/d'
 		fe=/local/domain/$d/device/vbd/51712
 		be=/local/domain/0/backend/vbd/$d/51712
-		echo "bench-config blk $impl $r queues=$(xenstore-read $fe/multi-queue-num-queues 2>/dev/null || echo 1)" \
-			"ring_order=$(xenstore-read $fe/ring-page-order 2>/dev/null || echo 0)" \
-			"persistent=$(xenstore-read $fe/feature-persistent 2>/dev/null || echo 0)/$(xenstore-read $be/feature-persistent 2>/dev/null || echo 0)" \
-			"be_indirect_max=$(xenstore-read $be/feature-max-indirect-segments 2>/dev/null || echo 0)"
+		echo "bench-config blk $impl $r queues=$(xenstore-read "$fe/multi-queue-num-queues" 2>/dev/null || echo 1)" \
+			"ring_order=$(xenstore-read "$fe/ring-page-order" 2>/dev/null || echo 0)" \
+			"persistent=$(xenstore-read "$fe/feature-persistent" 2>/dev/null || echo 0)/$(xenstore-read "$be/feature-persistent" 2>/dev/null || echo 0)" \
+			"be_indirect_max=$(xenstore-read "$be/feature-max-indirect-segments" 2>/dev/null || echo 0)"
 		domu_destroy bench "$d"
 	else
 		domu_set_aside bench
@@ -91,7 +92,7 @@ for impl in $rounds; do
 	fi
 	# shellcheck disable=SC2086
 	driver_use "$impl" xen-blkback $be_params || { tap_fail "load $impl xen-blkback"; continue; }
-	for attempt in 1 2 3; do
+	for _ in 1 2 3; do
 		round "$impl" $r
 		[ $? = 2 ] || break
 	done

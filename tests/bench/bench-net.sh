@@ -12,7 +12,7 @@
 # without a PV path. Prints "bench net JOB IMPL ROUND key=value..." and
 # "bench-config net IMPL ROUND key=value..." lines for tests/run-bench.sh.
 # xpv-timeout: 1200
-# shellcheck shell=bash disable=SC1091
+# shellcheck shell=bash disable=SC1091,SC2034 # (TAP_PREFIX: for tap.sh)
 . /xpv/lib/tap.sh
 . /xpv/lib/domu.sh
 . /xpv/lib/drivers.sh

@@ -180,6 +180,9 @@ attempt() {
 	1) tap_fail "the guest finished within 120 s"; domu_console "$NAME" ;;
 	esac
 	guest_results
+	# By build-id, in the guest: the results above are these frontends'.
+	tap_check "the guest ran the $FE blkfront and netfront (it says $(gkey blkfront-impl) and $(gkey netfront-impl))" \
+		test "$(gkey blkfront-impl)/$(gkey netfront-impl)" = "$FE/$FE"
 	guest_console_clean
 	domu_destroy "$NAME" "$D"
 	tap_check "no spy directory left for domain $D" \

@@ -89,6 +89,7 @@ enum xbf_stat {
 	XBF_STAT_SPURIOUS,	/* ... that found no response */
 	XBF_STAT_RESPONSES,	/* responses consumed */
 	XBF_STAT_BUSY,		/* dispatches deferred: ring or grants full */
+	XBF_STAT_COPIED,	/* bytes copied through the slots' own pages */
 	XBF_STAT_NR
 };
 
@@ -316,7 +317,7 @@ void xbf_slot_put(struct xbf_ring *ring, struct xbf_slot *slot);
 int xbf_slot_grant(struct xbf_ring *ring, struct xbf_slot *slot);
 bool xbf_slot_ungrant(struct xbf_ring *ring, struct xbf_slot *slot);
 void xbf_slot_defer(struct xbf_ring *ring, struct xbf_slot *slot);
-void xbf_slot_copy_out(struct xbf_slot *slot);
+void xbf_slot_copy_out(struct xbf_ring *ring, struct xbf_slot *slot);
 void xbf_purge_work(struct work_struct *work);
 
 /* --- request.c: requests onto the ring --- */

@@ -269,9 +269,11 @@ int xbf_slot_grant(struct xbf_ring *ring, struct xbf_slot *slot)
 	for_each_sg(slot->sg, sg, slot->nr_segs, i) {
 		struct xbf_grant *g = &slot->segs[i];
 
-		if (info->bounce && slot->write)
+		if (info->bounce && slot->write) {
 			memcpy_page(g->page, sg->offset, sg_page(sg),
 				    sg->offset, sg->length);
+			ring->stats[XBF_STAT_COPIED] += sg->length;
+		}
 		xbf_grant_one(ring, g, &head, sg_page(sg), ro && slot->write);
 	}
 	for (i = 0; i < slot->nr_ind; i++)
@@ -348,16 +350,19 @@ void xbf_slot_defer(struct xbf_ring *ring, struct xbf_slot *slot)
 
 /**
  * xbf_slot_copy_out() - copy a bounced read's data to the request's pages
+ * @ring: the ring, locked
  * @slot: the answered slot, its grants revoked (or persistent)
  */
-void xbf_slot_copy_out(struct xbf_slot *slot)
+void xbf_slot_copy_out(struct xbf_ring *ring, struct xbf_slot *slot)
 {
 	struct scatterlist *sg;
 	unsigned int i;
 
-	for_each_sg(slot->sg, sg, slot->nr_segs, i)
+	for_each_sg(slot->sg, sg, slot->nr_segs, i) {
 		memcpy_page(sg_page(sg), sg->offset, slot->segs[i].page,
 			    sg->offset, sg->length);
+		ring->stats[XBF_STAT_COPIED] += sg->length;
+	}
 }
 
 /* Revoke the grants of a free slot that the backend no longer maps. */

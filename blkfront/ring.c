@@ -125,7 +125,7 @@ static int xbf_response(struct xbf_ring *ring, const struct blkif_response *rsp,
 
 	sts = xbf_status(ring, slot, rsp->status);
 	if (sts == BLK_STS_OK && ring->info->bounce && !slot->write)
-		xbf_slot_copy_out(slot);
+		xbf_slot_copy_out(ring, slot);
 	xbf_slot_put(ring, slot);
 	((struct xbf_rq *)blk_mq_rq_to_pdu(rq))->status = sts;
 	list_add_tail(&rq->queuelist, done);

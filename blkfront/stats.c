@@ -65,6 +65,7 @@ XBF_STAT_ATTR(irq, XBF_STAT_IRQ);
 XBF_STAT_ATTR(spurious_irq, XBF_STAT_SPURIOUS);
 XBF_STAT_ATTR(responses, XBF_STAT_RESPONSES);
 XBF_STAT_ATTR(busy, XBF_STAT_BUSY);
+XBF_STAT_ATTR(copied_bytes, XBF_STAT_COPIED);
 
 static struct attribute *xbf_stats_attrs[] = {
 	&xbf_attr_requests.attr.attr,
@@ -78,6 +79,7 @@ static struct attribute *xbf_stats_attrs[] = {
 	&xbf_attr_irq.attr.attr,
 	&xbf_attr_spurious_irq.attr.attr,
 	&xbf_attr_responses.attr.attr,
+	&xbf_attr_copied_bytes.attr.attr,
 	&xbf_attr_busy.attr.attr,
 	NULL
 };

@@ -148,6 +148,7 @@ extern bool xnb_provides_xdp_headroom;
  *	CHECKSUM_PARTIAL (Linux's name)
  * @gtx_copy_calls: guest TX grant-copy hypercall batches
  * @gtx_copy_ops: guest TX grant-copy segments
+ * @gtx_copy_bytes: guest TX bytes Xen copied for us
  * @gtx_copy_errors: guest TX segments Xen refused to copy
  * @gtx_errors: guest TX packets answered with an error (malformed, too
  *	many slots, copy failure, no memory, bad checksum headers)
@@ -156,6 +157,7 @@ extern bool xnb_provides_xdp_headroom;
  * @tx_packets: guest RX packets put on the ring
  * @grx_copy_calls: guest RX grant-copy hypercall batches
  * @grx_copy_ops: guest RX grant-copy segments
+ * @grx_copy_bytes: guest RX bytes Xen copied for us
  * @grx_copy_errors: guest RX segments Xen refused to copy
  * @grx_notify: notifications sent for guest RX responses
  * @grx_queue_full: packets dropped because @rx_queue held its bound
@@ -176,6 +178,7 @@ struct xnb_stats {
 	unsigned long rx_gso_checksum_fixup;
 	unsigned long gtx_copy_calls;
 	unsigned long gtx_copy_ops;
+	unsigned long gtx_copy_bytes;
 	unsigned long gtx_copy_errors;
 	unsigned long gtx_errors;
 	unsigned long gtx_notify;
@@ -183,6 +186,7 @@ struct xnb_stats {
 	unsigned long tx_packets;
 	unsigned long grx_copy_calls;
 	unsigned long grx_copy_ops;
+	unsigned long grx_copy_bytes;
 	unsigned long grx_copy_errors;
 	unsigned long grx_notify;
 	unsigned long grx_queue_full;

@@ -506,8 +506,10 @@ static void xnb_rx_flush(struct xnb_queue *q)
 		for (i = 0; i < q->rx_nr_ops; i++) {
 			RING_IDX slot = q->rx_op_slot[i];
 
-			if (q->rx_ops[i].status == GNTST_okay)
+			if (q->rx_ops[i].status == GNTST_okay) {
+				q->stats.grx_copy_bytes += q->rx_ops[i].len;
 				continue;
+			}
 			q->stats.grx_copy_errors++;
 			set_bit(slot & (XNB_RX_RING_SIZE - 1),
 				q->rx_slot_err);

@@ -609,7 +609,11 @@ static void xnb_tx_complete(struct xnb_queue *q, unsigned int nr_pkts)
 		s16 status = XEN_NETIF_RSP_OKAY;
 
 		for (j = 0; j < pkt->nr_ops; j++) {
-			if (q->tx_ops[pkt->first_op + j].status != GNTST_okay) {
+			const struct gnttab_copy *op = &q->tx_ops[pkt->first_op + j];
+
+			if (op->status == GNTST_okay) {
+				q->stats.gtx_copy_bytes += op->len;
+			} else {
 				q->stats.gtx_copy_errors++;
 				status = XEN_NETIF_RSP_ERROR;
 			}

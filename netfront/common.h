@@ -99,6 +99,7 @@ enum xnf_tx_counter {
 	XNF_TX_BUSY,		/* revocations refused: page kept, leaked */
 	XNF_TX_NOTIFIES,	/* events sent to the backend */
 	XNF_TX_BOUNCED,		/* packets copied to zeroed pages first */
+	XNF_TX_BOUNCED_BYTES,	/* ... their bytes */
 	XNF_TX_NR
 };
 
@@ -120,6 +121,7 @@ enum xnf_rx_counter {
 	XNF_RX_XDP_ERRORS,	/* XDP_TX or XDP_REDIRECT that failed */
 	XNF_RX_XDP_TOO_BIG,	/* dropped unseen: more than one slot */
 	XNF_RX_COPIED,		/* small packets copied out, page posted again */
+	XNF_RX_COPIED_BYTES,	/* ... their bytes */
 	XNF_RX_NR
 };
 

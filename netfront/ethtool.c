@@ -30,6 +30,8 @@
  *                           no room left in the page
  *   rx_copied               packets of one slot up to a full Ethernet
  *                           frame, copied out of a page posted again
+ *   tx_bounced_bytes, rx_copied_bytes
+ *                           the bytes those copies moved
  */
 #include "common.h"
 
@@ -65,6 +67,7 @@ static const struct xnf_stat {
 	{ "rx_irqs", XNF_SET_IRQ_RX, XNF_IRQ_EVENTS },
 	{ "rx_irqs_spurious", XNF_SET_IRQ_RX, XNF_IRQ_SPURIOUS },
 	{ "tx_bounced", XNF_SET_TX, XNF_TX_BOUNCED },
+	{ "tx_bounced_bytes", XNF_SET_TX, XNF_TX_BOUNCED_BYTES },
 	{ "rx_nomem", XNF_SET_RX, XNF_RX_NOMEM },
 	{ "broken", XNF_SET_BROKEN, 0 },
 	{ "xdp_pass", XNF_SET_RX, XNF_RX_XDP_PASS },
@@ -75,6 +78,7 @@ static const struct xnf_stat {
 	{ "xdp_errors", XNF_SET_RX, XNF_RX_XDP_ERRORS },
 	{ "xdp_too_big", XNF_SET_RX, XNF_RX_XDP_TOO_BIG },
 	{ "rx_copied", XNF_SET_RX, XNF_RX_COPIED },
+	{ "rx_copied_bytes", XNF_SET_RX, XNF_RX_COPIED_BYTES },
 };
 
 static const struct xnf_counters *xnf_stat_set(const struct xnf_qstats *s,

@@ -299,6 +299,7 @@ static bool xnf_rx_copy(struct xnf_queue *q, struct xnf_rxp *p,
 	skb_put_data(skb, page_address(slot->page) + rsp->offset, rsp->status);
 	p->skb = skb;
 	xnf_count(&q->info->stats[q->id].rx, XNF_RX_COPIED, 1);
+	xnf_count(&q->info->stats[q->id].rx, XNF_RX_COPIED_BYTES, rsp->status);
 	return true;
 }
 

@@ -463,8 +463,10 @@ bool xnf_xmit(struct xnf_queue *q, struct sk_buff *skb)
 	}
 	xnf_count(st, XNF_TX_PACKETS, 1);
 	xnf_count(st, XNF_TX_BYTES, len);
-	if (bounced)
+	if (bounced) {
 		xnf_count(st, XNF_TX_BOUNCED, 1);
+		xnf_count(st, XNF_TX_BOUNCED_BYTES, len);
+	}
 
 	/* Reap now: the skb may be gone after this. */
 	xnf_tx_reap(q);

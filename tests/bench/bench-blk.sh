@@ -14,6 +14,7 @@
 . /xpv/lib/domu.sh
 . /xpv/lib/drivers.sh
 . /xpv/lib/counters.sh
+. /xpv/lib/hypercalls.sh
 
 img=/var/lib/xen/bench.img
 fe_params="xen_blkfront.max_queues=1 xen_blkfront.max_ring_page_order=4 xen_blkfront.feature_persistent=1 xen_blkfront.max_indirect_segments=32"
@@ -37,10 +38,25 @@ wait_guest() {
 	done
 }
 
+# wait_step D NODE VALUE: like wait_guest, asleep on a watch (xswait) while
+# a job runs, so that this side adds no processes to the job's hypercalls.
+wait_step() {
+	local st end=$((SECONDS + 300))
+	while :; do
+		xswait "/local/domain/$1/data/xpv/bench/$2" "$3" 10
+		st=$?
+		[ $st = 0 ] && return 0
+		[ $st = 1 ] || return 1
+		domu_faulted bench && return 2
+		[ -n "$(xenstore-read "/local/domain/$1/data/xpv/done" 2>/dev/null)" ] && return 1
+		[ $SECONDS -lt $end ] || return 1
+	done
+}
+
 # round IMPL R: one domU, every job; prints the result lines only when the
 # round completed (status 2: the emulator's fault hit the guest).
 round() {
-	local impl=$1 r=$2 k=1 lines='' before after res job rc=0 fe be d loop
+	local impl=$1 r=$2 k=1 i st before after res rc=0 fe be d loop
 	dd if=/dev/zero of=$img bs=1M count=128 2>/dev/null
 	loop=$(losetup -f)
 	losetup "$loop" $img
@@ -50,23 +66,31 @@ round() {
 		losetup -d "$loop"
 		return 1
 	fi
+	local -a dres=()
 	while wait_guest "$d" req $k; do
 		before=$(counters_snapshot 'blkif|blkback')
+		hc_start "$d"
 		xenstore-write "/local/domain/$d/data/xpv/bench/ack" $k
-		wait_guest "$d" fin $k || break
+		wait_step "$d" fin $k
+		st=$?
+		hc_stop
+		[ $st = 0 ] || break
 		after=$(counters_snapshot 'blkif|blkback')
 		xenstore-write "/local/domain/$d/data/xpv/bench/ack2" $k
-		res=$(key "$d" res/$k)
-		job=${res%% *}
-		lines="$lines
-bench blk $job $impl $r ${res#* } $(counters_delta "$before" "$after" | sed 's/\([a-z_0-9]*\)=/be_\1=/g')"
+		# shellcheck disable=SC2154 # (hc_counts: hypercalls.sh's)
+		dres[k]="$(counters_delta "$before" "$after" | sed 's/\([a-z_0-9]*\)=/be_\1=/g') $hc_counts"
 		k=$((k + 1))
 	done
 	domu_faulted bench && rc=2
 	if [ $rc = 0 ]; then
 		domu_wait_done "$d" 60
 		domu_results "$d"
-		echo "$lines" | sed '/^$/d'
+		# The guest reports a job once dom0 has counted it.
+		for ((i = 1; i < k; i++)); do
+			res=$(key "$d" res/$i)
+			case $res in ""|*" failed") continue ;; esac
+			echo "bench blk ${res%% *} $impl $r ${res#* } ${dres[i]}"
+		done
 		fe=/local/domain/$d/device/vbd/51712
 		be=/local/domain/0/backend/vbd/$d/51712
 		echo "bench-config blk $impl $r queues=$(xenstore-read "$fe/multi-queue-num-queues" 2>/dev/null || echo 1)" \

@@ -8,7 +8,10 @@
 # sends if the data flows from it, and announces bench/fin = K; dom0 sends
 # if the data flows from it, waits for its receiver, counts, and answers
 # bench/ack2 = K; the guest waits for its receiver, counts, and reports
-# bench/res/K = "JOB key=value... fe_key=value...".
+# bench/res/K = "JOB key=value... fe_key=value...". The guest reads its
+# counters before bench/req and after bench/ack2, outside dom0's window of
+# hypercalls, and waits asleep on a watch (xswait): processes started
+# inside the window would add their hypercalls to the job's.
 # (busybox sh: no bash here.)
 # shellcheck shell=dash disable=SC1091
 
@@ -27,7 +30,7 @@ net_snapshot() {
 		function rd(f,  v) { v = "na"; if ((getline v < (d "/" f)) <= 0) v = "na"; close(d "/" f); return v }
 		$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else u = $c["RcvbufErrors"] }
 		END { printf "tx_pkts=%s tx_drop=%s rx_pkts=%s rx_drop=%s udp_rcvbuf_drop=%s\n",
-			rd("tx_packets"), rd("tx_dropped"), rd("rx_packets"), rd("rx_dropped"), (u == "" ? "na" : u) }' /proc/net/snmp)"
+			rd("tx_packets"), rd("tx_dropped"), rd("rx_packets"), rd("rx_dropped"), (u == "" ? "na" : u) }' /proc/net/snmp) $(counters_copied eth0 rx_copied_bytes tx_bounced_bytes)"
 }
 
 # port_bound tcp|udp PORT: a socket of ours listens on PORT (TCP state
@@ -49,14 +52,9 @@ wait_bound() {
 	done
 }
 
-# wait_key KEY VALUE SECONDS: poll our node until dom0 has written VALUE.
+# wait_key KEY VALUE SECONDS: until dom0 has written VALUE to our node.
 wait_key() {
-	local t=$(($3 * 20))
-	while [ "$(xenstore-read "data/xpv/bench/$1" 2>/dev/null)" != "$2" ]; do
-		t=$((t - 1))
-		[ $t -gt 0 ] || return 1
-		sleep 0.05
-	done
+	xswait "data/xpv/bench/$1" "$2" "$3"
 }
 
 i=0
@@ -107,13 +105,13 @@ while read -r name proto dir amount size; do
 		fi
 	fi
 	guest_put bench/job "$name $proto $dir $amount $size"
+	before=$(net_snapshot)
 	xenstore-write data/xpv/bench/req $k
 	if ! wait_key ack $k 60; then
 		guest_result fail "$name: dom0 never acknowledged"
 		[ -n "$pid" ] && kill $pid 2>/dev/null
 		break
 	fi
-	before=$(net_snapshot)
 	if [ "$dir" = up ]; then
 		if [ "$proto" = tcp ]; then
 			res=$(timeout $job_timeout netpattern tcp-source $peer $port "$amount" 2>&1 </dev/null)

@@ -17,6 +17,7 @@
 . /xpv/lib/domu.sh
 . /xpv/lib/drivers.sh
 . /xpv/lib/counters.sh
+. /xpv/lib/hypercalls.sh
 
 fe_params="xen_netfront.max_queues=1"
 be_params="max_queues=1 separate_tx_rx_irq=1"
@@ -48,6 +49,22 @@ wait_guest() {
 	done
 }
 
+# wait_step D NODE VALUE SECONDS: wait_guest asleep on a watch (xswait)
+# while a job runs, so that this side adds no processes to the job's
+# hypercalls.
+wait_step() {
+	local st end=$((SECONDS + $4))
+	while :; do
+		xswait "/local/domain/$1/data/xpv/bench/$2" "$3" 10
+		st=$?
+		[ $st = 0 ] && return 0
+		[ $st = 1 ] || return 1
+		domu_faulted $name && return 2
+		[ -n "$(xenstore-read "/local/domain/$1/data/xpv/done" 2>/dev/null)" ] && return 1
+		[ $SECONDS -lt $end ] || return 1
+	done
+}
+
 # net_snapshot IFACE IRQ_REGEX: the counters of counters.sh, IFACE's packet
 # and drop counts (for a vif: rx = from the guest, tx = to it) and UDP's
 # receive-buffer drops.
@@ -56,7 +73,7 @@ net_snapshot() {
 		function rd(f,  v) { v = "na"; if ((getline v < (d "/" f)) <= 0) v = "na"; close(d "/" f); return v }
 		$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else u = $c["RcvbufErrors"] }
 		END { printf "tx_pkts=%s tx_drop=%s rx_pkts=%s rx_drop=%s udp_rcvbuf_drop=%s\n",
-			rd("tx_packets"), rd("tx_dropped"), rd("rx_packets"), rd("rx_dropped"), (u == "" ? "na" : u) }' /proc/net/snmp)"
+			rd("tx_packets"), rd("tx_dropped"), rd("rx_packets"), rd("rx_dropped"), (u == "" ? "na" : u) }' /proc/net/snmp) $(counters_copied "$1" guest_tx_copy_bytes guest_rx_copy_bytes)"
 }
 
 # wait_bound tcp|udp PORT: a socket listens on PORT here (TCP state 0A;
@@ -166,10 +183,12 @@ round() {
 			fi
 		fi
 		before=$(net_snapshot "$vif" "$irqre")
+		hc_start "$d"
 		xenstore-write "/local/domain/$d/data/xpv/bench/ack" $k
-		wait_guest "$d" fin $k $((job_timeout + 30))
+		wait_step "$d" fin $k $((job_timeout + 30))
 		st=$?
 		if [ $st != 0 ]; then
+			hc_stop
 			[ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null
 			break
 		fi
@@ -181,6 +200,7 @@ round() {
 			res=$(source_run "$proto" $guest_ip $port "$amount" "$size")
 			jst=$?
 		fi
+		hc_stop
 		after=$(net_snapshot "$vif" "$irqre")
 		xenstore-write "/local/domain/$d/data/xpv/bench/ack2" $k
 		djob[k]="$job $proto $dir $amount"
@@ -188,7 +208,8 @@ round() {
 			# A TCP sender's own timing is left out: the receiver's is
 			# the measure.
 			[ "$proto" = tcp ] && [ "$dir" = down ] && res=
-			dres[k]="$res $(counters_delta "$before" "$after" | sed 's/\([a-z_0-9]*\)=/be_\1=/g')"
+			# shellcheck disable=SC2154 # (hc_counts: hypercalls.sh's)
+			dres[k]="$res $(counters_delta "$before" "$after" | sed 's/\([a-z_0-9]*\)=/be_\1=/g') $hc_counts"
 		else
 			dres[k]=failed
 			tap_fail "$job: dom0's side (status $jst): ${res//$'\n'/ }"

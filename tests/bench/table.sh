@@ -7,8 +7,8 @@
 # size (fe_ = the domU's side, be_ = dom0's): per I/O for block jobs (key
 # ios), per packet for network jobs (key pkts), with the ratio xpv /
 # in-tree and the limit: dom0's own loop device (block) or loopback
-# (network). Counts per I/O and packet are exact; times vary with the
-# emulator.
+# (network); counters that stayed 0 everywhere are left out. Counts per
+# I/O and packet are exact; times vary with the emulator.
 set -euo pipefail
 [ -n "${2:-}" ] && [ -s "$2" ] && {
 	echo "negotiated (frontend, implementation, round, values):"
@@ -46,6 +46,8 @@ END {
 				avg[m] = c ? s / c : ""
 			}
 			if (avg[1] == "" && avg[2] == "" && avg[3] == "") continue	# nothing measured
+			# a counter that never moved in any implementation
+			if (per && avg[1] + 0 == 0 && avg[2] + 0 == 0 && avg[3] + 0 == 0) continue
 			ratio = (avg[1] != "" && avg[2] != "" && avg[1] > 0) ? sprintf("%.2f", avg[2] / avg[1]) : "-"
 			printf "  %-28s %12s %12s %12s %12s\n", (per ? k "/" (job in unit ? unit[job] : "io") : k), fmt(avg[1]), fmt(avg[2]), ratio, fmt(avg[3])
 		}

@@ -61,3 +61,22 @@ counters_delta() {
 		print ""
 	}'
 }
+
+# counters_copied IFACE|vbd STAT...: "STAT=value ..." of xpv's own counters
+# of the bytes a driver copied, from `ethtool -S IFACE` or, for vbd, the
+# disk's statistics directory in sysfs; na where the driver has none (the
+# in-tree drivers do not count them).
+counters_copied() {
+	local dev=$1 s v stats
+	shift
+	[ "$dev" = vbd ] || stats=$(ethtool -S "$dev" 2>/dev/null)
+	for s in "$@"; do
+		if [ "$dev" = vbd ]; then
+			v=$(cat /sys/bus/xen/devices/vbd-51712/statistics/xpv_"$s" 2>/dev/null)
+		else
+			v=$(echo "$stats" | awk -v k="$s:" '$1 == k { print $2 }')
+		fi
+		printf '%s=%s ' "$s" "${v:-na}"
+	done
+	echo
+}

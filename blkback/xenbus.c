@@ -50,16 +50,22 @@ static void xbb_disconnect(struct xbb_backend *be)
 	be->nr_rings = 0;
 }
 
+/*
+ * The frontend's ring ABI, read at each connection. Without the key the
+ * in-tree blkback assumes x86_32 on x86 (the frontends that predate the
+ * key were 32-bit guests), though blkif.h says native; a drop-in backend
+ * must serve those guests as it did, so the same default here.
+ */
 static int xbb_read_protocol(struct xbb_backend *be)
 {
 	struct xenbus_device *dev = be->dev;
 	char *str;
 	int err = 0;
 
-	be->abi = XBB_ABI_NATIVE;
+	be->abi = IS_ENABLED(CONFIG_X86) ? XBB_ABI_X86_32 : XBB_ABI_NATIVE;
 	str = xenbus_read(XBT_NIL, dev->otherend, "protocol", NULL);
 	if (IS_ERR(str))
-		return 0;	/* unspecified: native */
+		return 0;
 	if (!strcmp(str, XEN_IO_PROTO_ABI_NATIVE))
 		be->abi = XBB_ABI_NATIVE;
 	else if (!strcmp(str, XEN_IO_PROTO_ABI_X86_32))

@@ -30,6 +30,12 @@
  *   ring-overflow      req_prod more than a ring ahead, and behind req_cons
  *   flood              an event storm with no requests
  *   vanish-mid-io      a frontend process dies with its ring full of I/O
+ *   abi                the other ring ABI a backend must serve,
+ *                      x86_32-abi (packed requests, 108-byte entries),
+ *                      then no protocol key (x86_32 as well, as the
+ *                      in-tree blkback assumes on x86), each with bad
+ *                      segment counts, then valid I/O, then a fresh
+ *                      connection
  *   abandon            leave the device connected with I/O submitted and
  *                      exit, for the toolstack's teardown (run it last)
  *
@@ -43,7 +49,8 @@
  * then one line "ok CASE: ..." or "not ok CASE: ..."; exit 0 or 1.
  *
  * The blkif structures (tests/lib/blkif.h) are the x86_64 ABI's (protocol
- * x86_64-abi), one ring page: request 112 bytes, response 16.
+ * x86_64-abi), one ring page: request 112 bytes, response 16. The abi case
+ * repacks them for x86_32-abi as they go on the ring.
  */
 #include <sys/wait.h>
 
@@ -98,8 +105,20 @@ static struct blk_seg *ipage(int i)
 
 /* --- one connection: a ring page and a port --- */
 
+/* The ring ABI conn_open() announces (the abi case changes it). */
+static enum abi { ABI_X86_64, ABI_X86_32, ABI_NONE } conn_abi;
+
+/*
+ * x86_32-abi: the same fields packed to 4 bytes, so the id comes right
+ * after the handle; an entry is the request's 108 bytes, still 32 a page.
+ * The response has the x86_64 one's offsets in 12 bytes.
+ */
+#define RING_ENTRY_32	108
+
 struct conn {
 	struct share ring;
+	enum abi abi;
+	unsigned int entry;	/* bytes per ring entry */
 	int port;
 	uint32_t req_prod_pvt, rsp_cons;
 	int overrun;		/* the backend answered more than it could */
@@ -118,7 +137,7 @@ static volatile uint32_t *idx(struct conn *c, int which)
 
 static unsigned char *slot(struct conn *c, uint32_t i)
 {
-	return c->ring.va + RING_HDR + (i % RING_SIZE) * RING_ENTRY;
+	return c->ring.va + RING_HDR + (i % RING_SIZE) * c->entry;
 }
 
 static void conn_free(struct conn *c)
@@ -140,6 +159,8 @@ static int conn_open(struct conn *c, char *why, size_t wsz)
 	unsigned long long v;
 
 	memset(c, 0, sizeof(*c));
+	c->abi = conn_abi;
+	c->entry = c->abi == ABI_X86_64 ? RING_ENTRY : RING_ENTRY_32;
 	if (fe_reset(why, wsz))
 		return -1;
 	if (share_pages(&c->ring, 1, be_id, 1)) {
@@ -160,7 +181,9 @@ static int conn_open(struct conn *c, char *why, size_t wsz)
 	}
 	if (xs_printf(fe_path("ring-ref"), "%u", c->ring.grefs[0]) ||
 	    xs_printf(fe_path("event-channel"), "%d", c->port) ||
-	    xs_write(fe_path("protocol"), "x86_64-abi") ||
+	    (c->abi == ABI_X86_64 && xs_write(fe_path("protocol"), "x86_64-abi")) ||
+	    (c->abi == ABI_X86_32 && xs_write(fe_path("protocol"), "x86_32-abi")) ||
+	    (c->abi == ABI_NONE && xs_rm(fe_path("protocol"))) ||
 	    set_fe_state(XB_INITIALISED)) {
 		snprintf(why, wsz, "writing the frontend's keys: %s",
 			 strerror(errno));
@@ -220,12 +243,38 @@ static struct pend *batch_add(struct batch *b, const char *what,
 	return p;
 }
 
+/* An x86_64 request (direct or INDIRECT) repacked for x86_32-abi. */
+static void pack_x86_32(unsigned char *s, const struct blk_req *r)
+{
+	const struct blk_req_ind *ri = (const struct blk_req_ind *)r;
+
+	if (r->op == OP_INDIRECT) {
+		s[0] = ri->op;
+		s[1] = ri->indirect_op;
+		memcpy(s + 2, &ri->nr_segments, 2);
+		memcpy(s + 4, &ri->id, 8);
+		memcpy(s + 12, &ri->sector, 8);
+		memcpy(s + 20, &ri->handle, 2);
+		memcpy(s + 24, ri->indirect_grefs, sizeof(ri->indirect_grefs));
+	} else {
+		s[0] = r->op;
+		s[1] = r->nr_segments;
+		memcpy(s + 2, &r->handle, 2);
+		memcpy(s + 4, &r->id, 8);
+		memcpy(s + 12, &r->sector, 8);
+		memcpy(s + 20, r->seg, sizeof(r->seg));
+	}
+}
+
 static void put(struct conn *c, const void *req, size_t len)
 {
 	unsigned char *s = slot(c, c->req_prod_pvt++);
 
-	memset(s, 0, RING_ENTRY);
-	memcpy(s, req, len);
+	memset(s, 0, c->entry);
+	if (c->abi != ABI_X86_64 && len >= sizeof(struct blk_req_ind))
+		pack_x86_32(s, req);
+	else
+		memcpy(s, req, len);
 }
 
 static void push(struct conn *c)
@@ -652,6 +701,23 @@ static void build_nr_segments(struct conn *c, struct batch *b)
 	rw(c, b, "WRITE nseg=255", EXP_ERR, OP_WRITE, 255, SENT_OFF / SECT, s, 11);
 }
 
+/*
+ * The other ABIs: the same checks on requests laid out differently, then
+ * the same valid I/O (hostile() checks both, and a fresh connection).
+ * Without the key the in-tree blkback assumes x86_32 on x86 (blkif.h says
+ * native, but the frontends that predate the key were 32-bit guests): a
+ * drop-in backend must do the same.
+ */
+static void case_abi(struct result *r)
+{
+	conn_abi = ABI_X86_32;
+	hostile(r, "x86_32-abi: 0, 12 or 255 segments", build_nr_segments);
+	conn_abi = ABI_NONE;
+	hostile(r, "no protocol key (x86_32, as in-tree): 0, 12 or 255 segments",
+		build_nr_segments);
+	conn_abi = ABI_X86_64;
+}
+
 static void build_sectors(struct conn *c, struct batch *b)
 {
 	struct blk_seg s[2];
@@ -1012,6 +1078,7 @@ static const struct {
 	{ "ring-overflow", case_ring_overflow, NULL, NULL },
 	{ "flood", case_flood, NULL, NULL },
 	{ "vanish-mid-io", case_vanish, NULL, NULL },
+	{ "abi", case_abi, NULL, NULL },
 	{ "abandon", case_abandon, NULL, NULL },
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))

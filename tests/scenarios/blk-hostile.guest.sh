@@ -14,7 +14,7 @@ guest_check "xen-blkfront is not loaded (xpv.blkfront=none)" \
 guest_check "xen-gntalloc loads" modprobe xen-gntalloc
 cases=$(arg hostile | tr + ' ')
 [ -n "$cases" ] || cases="bad-nr-segments bad-sectors bad-gref indirect-too-many
-	bad-op ring-overflow flood vanish-mid-io"
+	bad-op ring-overflow flood vanish-mid-io abi"
 seen=
 for c in good $cases abandon; do
 	case " $seen " in *" $c "*) continue ;; esac

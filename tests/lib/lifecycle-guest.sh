@@ -68,3 +68,27 @@ no_kfault() {
 		return 1
 	fi
 }
+
+# front_rmmod MODULE WHAT GONE CLOSED SERVES BACK: rmmod MODULE with its
+# devices (WHAT) connected and idle. Refused (Linux's xenbus holds the
+# module while a device is bound to it): SERVES must still succeed.
+# Unloaded: GONE and CLOSED (the backend sees it) within 30 s, the module
+# loads again with the command line's parameters, BACK within 30 s, then
+# SERVES. GONE, CLOSED, SERVES and BACK are commands.
+front_rmmod() {
+	local m=$1 what=$2 impl params
+	impl=$(driver_loaded_impl "$m")
+	if ! rmmod "$m" 2>/tmp/front.rmmod; then
+		res ok "rmmod $m ($impl) with $what refused: $(cat /tmp/front.rmmod)"
+		chk "$what still serve after the refused rmmod" "$5"
+		return
+	fi
+	res ok "rmmod $m ($impl) with $what: unloaded"
+	chk "$what go away when $m is unloaded" gwait 30 "$3"
+	chk "the backend goes Closed when its frontend unloads" gwait 30 "$4"
+	params=$(tr ' ' '\n' </proc/cmdline | sed -n "s/^$(echo "$m" | tr - _)\.//p")
+	# shellcheck disable=SC2086
+	chk "$m ($impl) loads again" driver_use "$impl" "$m" $params &&
+		chk "$what come back within 30 s" gwait 30 "$6" &&
+		chk "$what serve again after the reload" "$5"
+}

@@ -220,6 +220,27 @@ g_unload() {
 	[ "$how" = refused ]
 }
 
+# 5b. rmmod xen-blkfront with its disks connected but idle: refused (then
+# xvda must still serve) or unloaded: both disks go here and xvda's
+# backend sees its frontend close. Loaded again, the disks come back and
+# read what was written before.
+disks_gone() { gone xvda && gone xvdb; }
+disks_back() { present xvda && present xvdb; }
+xvda_intact() {
+	blkpattern verify /dev/xvda 0 $((8 * M)) $M 51 &&
+		blkpattern verify /dev/xvda "$RZ_OFF" "$RZ_LEN" $M 21
+}
+be_closed() {
+	[ "$(xenstore-read "$(xenstore-read device/vbd/51712/backend)/state")" = 6 ]
+}
+disks_serve() {
+	xvda_intact && blkpattern verify /dev/xvdb 0 $((8 * M)) $M "$(arg roseed)"
+}
+g_front_reload() {
+	front_rmmod xen-blkfront "xvda and xvdb connected and idle" disks_gone be_closed \
+		disks_serve disks_back
+}
+
 # 6. xl save and xl restore under a write/verify loop on xvda: the loop
 # goes on in the restored domain until dom0 says sr-stop, every pass read
 # back. The results so far are written again (the restore lost them).
@@ -259,7 +280,8 @@ lc_main() {
 		chk "blkfront made xvdb (read-only) within 30 s" gwait 30 present xvdb || return
 	guest_put blkfront-impl "$(driver_loaded_impl xen-blkfront)"
 	xenstore-write data/xpv/lc/go none
-	g_ro && g_resize && g_reattach && g_detach_io && g_unload && g_saverestore && g_destroy
+	g_ro && g_resize && g_reattach && g_detach_io && g_unload && g_front_reload &&
+		g_saverestore && g_destroy
 }
 
 lc_main

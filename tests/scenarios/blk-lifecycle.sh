@@ -19,6 +19,9 @@
 #  5. rmmod xen-blkback with xvda connected and idle: refused (xvda still
 #     works) or a clean teardown (the guest sees xvda go, the module loads
 #     again); then a new xl block-attach (xvdd) works with intact data;
+#     then the guest unloads xen-blkfront with its disks connected and
+#     idle: refused, or they go and the backend closes, and loaded again
+#     they come back with their data;
 #  6. xl save and xl restore, then xl migrate to localhost, under a
 #     write/verify loop on xvda: the loop goes on in the restored domain
 #     and in the migrated one (a new domid each time) and every pass
@@ -287,10 +290,11 @@ step_unload() {
 	return 0
 }
 
-# 6. xl save and xl restore under the guest's write/verify loop on xvda.
+# 6. xl save and xl restore under the guest's write/verify loop on xvda
+# (before it, the guest unloads and reloads xen-blkfront on its own).
 step_saverestore() {
 	local old=$D mem save=$dir/lc-save.img saved='' rc
-	reach sr-io 90 || return
+	reach sr-io 180 || return
 	kmark "xl save/restore"
 	io_moving $VA
 	tap_rc $? "the guest's I/O on xvda is running when xl save begins ($IO_SEEN)"

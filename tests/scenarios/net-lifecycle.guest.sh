@@ -155,6 +155,24 @@ g_cut() {
 	back "after the re-attach" back2 5305 6305
 }
 
+# 2b. rmmod xen-netfront with eth0 up and idle: refused (eth0 still
+# reaches dom0) or eth0 goes and the vif's backend goes Closed. Loaded
+# again, eth0 comes back, is configured as before and reaches dom0.
+vif_closed() {
+	local v
+	v=$(xenstore-list device/vif 2>/dev/null | head -n 1)
+	[ "$(xenstore-read "$(xenstore-read "device/vif/$v/backend")/state")" = 6 ]
+}
+# eth0_serves: configured (again, after a reload) and reaching dom0.
+eth0_serves() {
+	ip -4 addr show dev eth0 | grep -q "inet $ME/" ||
+		net_up "after reloading xen-netfront" || return
+	pings $HOST
+}
+g_front_reload() {
+	front_rmmod xen-netfront "eth0 up and idle" no_eth0 vif_closed eth0_serves has_eth0
+}
+
 # 3. xl save and xl restore under 128 MiB each way. eth0 stays (netfront
 # reconnects it to the new vif); the streams go on after the restore. The
 # results so far are written again (the restore lost them).
@@ -196,4 +214,4 @@ g_destroy() {
 	say_at destroy-io
 }
 
-g_idle && g_cut && g_saverestore && g_destroy
+g_idle && g_cut && g_front_reload && g_saverestore && g_destroy

@@ -14,6 +14,9 @@
 #  2. xl network-detach under a TCP stream from the guest: the guest's
 #     sender ends with an error within a bound (no hang), no kernel fault
 #     in the guest or dom0, the vif gone; attach again and 4 MiB each way;
+#     then the guest unloads xen-netfront with eth0 up and idle: refused,
+#     or eth0 goes and the vif's backend closes, and loaded again eth0
+#     comes back and reaches dom0;
 #  3. xl save and xl restore, then xl migrate to localhost, under 128 MiB
 #     of TCP each way: the restored and then the migrated domain (a new
 #     domid each) reconnects to its new vif, which is on br0, and both

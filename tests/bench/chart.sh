@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# chart.sh RESULTS.TSV OUT.PNG: one bar per workload and metric, the ratio
-# xpv / in-tree (1 = the same; above 1 is better for iops, MiB/s and
-# packets per second, worse for latency, loss and counts per I/O or
-# packet), drawn with gnuplot.
+# chart.sh RESULTS.TSV OUT.PNG: one bar per workload and headline metric,
+# the ratio xpv / in-tree (1 = the same; above 1 is better for iops, MiB/s
+# and packets per second, worse for latency, loss and counts per I/O or
+# packet), drawn with gnuplot. Headline: throughput, mean latency, loss,
+# and per I/O or packet each side's hypercalls, notifications and
+# interrupts; the breakdowns (hypercall types, grant calls) stay in the
+# table.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 data=$(mktemp)
 trap 'rm -f "$data"' EXIT
 "$here/table.sh" "$1" | awk '
 	/^[^ ]/ && NF { job = $2 }
-	/^  / && $4 ~ /^[0-9.]+$/ { printf "\"%s %s\" %s\n", job, $1, $4 }' >"$data"
+	/^  / && $4 ~ /^[0-9.]+$/ && $1 ~ /^(iops|mib_s|pps|lat_avg_us|loss_pct|(fe|be)_(hc|notify|irq)\/(io|pkt))$/ {
+		printf "\"%s %s\" %s\n", job, $1, $4 }' >"$data"
 [ -s "$data" ] || { echo "chart: no ratios to draw" >&2; exit 1; }
 command -v gnuplot >/dev/null || { echo "chart: gnuplot not installed" >&2; exit 1; }
 n=$(wc -l <"$data")

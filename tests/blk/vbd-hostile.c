@@ -243,7 +243,10 @@ static struct pend *batch_add(struct batch *b, const char *what,
 	return p;
 }
 
-/* An x86_64 request (direct or INDIRECT) repacked for x86_32-abi. */
+/*
+ * An x86_64 request repacked for x86_32-abi: a struct blk_req_ind when
+ * the op is OP_INDIRECT, else a struct blk_req (put()'s only callers).
+ */
 static void pack_x86_32(unsigned char *s, const struct blk_req *r)
 {
 	const struct blk_req_ind *ri = (const struct blk_req_ind *)r;
@@ -271,7 +274,7 @@ static void put(struct conn *c, const void *req, size_t len)
 	unsigned char *s = slot(c, c->req_prod_pvt++);
 
 	memset(s, 0, c->entry);
-	if (c->abi != ABI_X86_64 && len >= sizeof(struct blk_req_ind))
+	if (c->abi != ABI_X86_64)
 		pack_x86_32(s, req);
 	else
 		memcpy(s, req, len);

@@ -63,8 +63,8 @@ counters_delta() {
 }
 
 # counters_copied IFACE|vbd STAT...: "STAT=value ..." of xpv's own counters
-# of the bytes a driver copied, from `ethtool -S IFACE` or, for vbd, the
-# disk's statistics directory in sysfs; na where the driver has none (the
+# of the bytes a driver copied, from `ethtool -S IFACE` or, for vbd, xvda's
+# statistics directory in sysfs (vbd-51712, the benchmark's disk); na where the driver has none (the
 # in-tree drivers do not count them).
 counters_copied() {
 	local dev=$1 s v stats
